@@ -1,0 +1,1 @@
+//! The private workspace. Owned by the workspace work (issue 5).

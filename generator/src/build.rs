@@ -1,0 +1,1 @@
+//! The build pipeline (owned by the pipeline work).

@@ -1,0 +1,14 @@
+//! tsunagu's portal generator: `content/` (YAML, Markdown) + `themes/` (tera, CSS, JS)
+//! → `public/` (static portal, search index, open data).
+//!
+//! The pipeline, in stages (see `build`): load → index → render → minify → write.
+
+pub mod build;
+pub mod export;
+pub mod import;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod schedule;
+pub mod search_index;
+pub mod serve;

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every test of tsunagu, installing what it needs first. This is the command the
+# README gives and CI runs (`.ci/run`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tests/lib/setup.sh
+
+step "Rust unit, fixture and Router tests"
+cargo test --workspace --locked
