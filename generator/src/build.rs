@@ -1,1 +1,0 @@
-//! The build pipeline (owned by the pipeline work).
