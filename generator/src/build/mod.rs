@@ -1,0 +1,271 @@
+//! The build pipeline. [`build`] reads like its table of contents:
+//! load → index → templates → render + minify + write (parallel) → data files (GeoJSON,
+//! sitemap, robots, search index, exports) → assets → swap. Each stage is timed; every
+//! file goes into a staging directory that is swapped in whole only when all succeeded.
+
+pub mod index;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::load::{self, Diagnostic};
+use crate::model::Content;
+use crate::output::OutputFile;
+use crate::render::pages::{NextDates, PageSet};
+use crate::render::view::Link;
+use crate::render::{RenderError, Renderer};
+use crate::write::{Staging, WriteError};
+use index::Index;
+
+/// Where to read from and write to.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub content_dir: PathBuf,
+    /// Directory holding themes; the theme used is `<themes_dir>/default`.
+    pub themes_dir: PathBuf,
+    pub theme: String,
+    pub out_dir: PathBuf,
+    /// The date "next dates" count from; `None` = today in Japan (or the
+    /// `TSUNAGU_BUILD_DATE` environment variable, YYYY-MM-DD, for reproducible builds).
+    pub today: Option<NaiveDate>,
+}
+
+impl BuildOptions {
+    pub fn new(content_dir: impl Into<PathBuf>, themes_dir: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            content_dir: content_dir.into(),
+            themes_dir: themes_dir.into(),
+            theme: "default".into(),
+            out_dir: out_dir.into(),
+            today: None,
+        }
+    }
+
+    /// The site's own template overrides: `templates/` next to the content directory.
+    pub fn override_dir(&self) -> Option<PathBuf> {
+        let root = self.content_dir.parent()?;
+        let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
+        Some(root.join("templates"))
+    }
+
+    pub fn theme_dir(&self) -> PathBuf {
+        self.themes_dir.join(&self.theme)
+    }
+
+    pub fn build_date(&self) -> NaiveDate {
+        if let Some(d) = self.today {
+            return d;
+        }
+        if let Some(d) = std::env::var("TSUNAGU_BUILD_DATE")
+            .ok()
+            .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+        {
+            return d;
+        }
+        // Residents live in JST: a build at 23:30 UTC is already "tomorrow" for them.
+        (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("content/ に {} 件の誤りがあります。出力は書き換えていません。", .0.iter().filter(|d| d.severity == load::Severity::Error).count())]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("テーマの静的ファイル {path} を読めません: {source}")]
+    Assets { path: PathBuf, source: std::io::Error },
+    #[error("テーマ {0} が見つかりません（templates/ がありません）")]
+    NoTheme(PathBuf),
+}
+
+/// Told about progress by the build; the terminal implements it (see `progress`).
+pub trait Progress: Sync {
+    /// A named stage starts.
+    fn stage(&self, _name: &str) {}
+    /// Pages to render in the render stage.
+    fn pages(&self, _total: u64) {}
+    fn page_done(&self) {}
+}
+
+/// Reports nothing (tests, `--quiet`).
+pub struct Silent;
+impl Progress for Silent {}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub resources: usize,
+    pub pages: usize,
+    pub files: u64,
+    pub bytes: u64,
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time of each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+    /// Thread time summed over workers: (template, minify).
+    pub render_threads: (Duration, Duration),
+    pub total: Duration,
+}
+
+struct Timer<'p> {
+    stages: Vec<(&'static str, Duration)>,
+    progress: &'p dyn Progress,
+}
+
+impl Timer<'_> {
+    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        self.progress.stage(name);
+        let t = Instant::now();
+        let out = f();
+        self.stages.push((name, t.elapsed()));
+        out
+    }
+}
+
+/// Loads and validates `content/` without writing anything (`tsunagu check`).
+pub fn check(content_dir: &Path) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    load::load(content_dir).map(|l| l.warnings)
+}
+
+/// Builds the portal: loads `content/`, then [`build_content`].
+pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildError> {
+    let t = Instant::now();
+    progress.stage("load");
+    let loaded = load::load(&opts.content_dir).map_err(BuildError::Invalid)?;
+    let load_time = t.elapsed();
+    let mut report = build_content(&loaded.content, loaded.warnings, opts, progress)?;
+    report.stages.insert(0, ("load", load_time));
+    report.total += load_time;
+    Ok(report)
+}
+
+/// Upcoming sessions of a schedule, via the loader's schedule semantics.
+fn next_dates() -> NextDates {
+    |_schedule, _from, _n| Vec::new()
+}
+
+/// Builds the portal from already-loaded content (also used by the benchmark).
+pub fn build_content(
+    content: &Content,
+    warnings: Vec<Diagnostic>,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let mut timer = Timer { stages: Vec::new(), progress };
+    let theme_dir = opts.theme_dir();
+    if !theme_dir.join("templates").is_dir() {
+        return Err(BuildError::NoTheme(theme_dir));
+    }
+
+    let ix = timer.time("index", || Index::new(content));
+    let renderer = timer.time("templates", || Renderer::new(&theme_dir, opts.override_dir().as_deref()))?;
+    let staging = Staging::new(&opts.out_dir)?;
+
+    // Files other parts of the crate make (search index, open data exports).
+    let extra: Vec<OutputFile> = timer.time("search+exports", || {
+        let (mut a, b) = rayon::join(|| crate::search_index::files(content), || crate::export::files(content));
+        a.extend(b);
+        a
+    });
+    let provided: HashSet<String> = extra.iter().map(|f| f.path.clone()).collect();
+    let data_files = data_links(&ix, &extra);
+
+    let pages = PageSet::new(&ix, opts.build_date(), next_dates(), provided.clone(), data_files);
+    let jobs = pages.jobs();
+    progress.pages(jobs.len() as u64);
+    timer.time("render+write", || {
+        jobs.par_iter().try_for_each(|&job| -> Result<(), BuildError> {
+            let (file, bytes) = pages.render(&renderer, job)?;
+            staging.write(&file, &bytes)?;
+            progress.page_done();
+            Ok(())
+        })
+    })?;
+
+    timer.time("data", || -> Result<(), BuildError> {
+        crate::geo::files(&ix, |path, bytes| staging.write(&path, &bytes))?;
+        let mut entries: Vec<_> = jobs.iter().filter_map(|&j| pages.sitemap_entry(j)).collect();
+        for path in &provided {
+            // Pages other modules render (e.g. search/index.html) belong in the sitemap too.
+            if let Some(dir) = path.strip_suffix("index.html") {
+                entries.push(crate::seo::sitemap::Entry { path: format!("/{dir}"), lastmod: None });
+            }
+        }
+        let base = &content.site.base_url;
+        for (path, bytes) in crate::seo::sitemap::files(base, &entries, opts.build_date()) {
+            staging.write(&path, &bytes)?;
+        }
+        staging.write("robots.txt", crate::seo::robots(base).as_bytes())?;
+        extra.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes))?;
+        Ok(())
+    })?;
+
+    timer.time("assets", || -> Result<(), BuildError> {
+        copy_tree(&theme_dir.join("static"), &staging, "assets")?;
+        if let Some(site_static) = opts.override_dir().and_then(|d| d.parent().map(|p| p.join("static"))) {
+            copy_tree(&site_static, &staging, "assets")?;
+        }
+        Ok(())
+    })?;
+
+    let (files, bytes) = (staging.files(), staging.bytes());
+    timer.time("swap", || staging.commit())?;
+
+    let ns = |a: &std::sync::atomic::AtomicU64| Duration::from_nanos(a.load(std::sync::atomic::Ordering::Relaxed));
+    Ok(BuildReport {
+        resources: ix.published.len(),
+        pages: jobs.len(),
+        files,
+        bytes,
+        warnings,
+        stages: timer.stages,
+        render_threads: (ns(&renderer.times.template_ns), ns(&renderer.times.minify_ns)),
+        total: started.elapsed(),
+    })
+}
+
+/// Downloadable files for the data catalogue page: GeoJSON, then the exports' files.
+fn data_links(ix: &Index<'_>, extra: &[OutputFile]) -> Vec<Link> {
+    let mut links = vec![Link { label: "全資源（GeoJSON）".into(), url: "/data/resources.geojson".into() }];
+    for c in ix.tree_order() {
+        let cat = ix.categories[c].cat;
+        links.push(Link {
+            label: format!("{}（GeoJSON）", cat.name.ja),
+            url: format!("/data/categories/{}.geojson", cat.id),
+        });
+    }
+    for f in extra.iter().filter(|f| f.path.starts_with("data/") && !f.path.ends_with(".html")) {
+        links.push(Link { label: f.path.trim_start_matches("data/").to_string(), url: format!("/{}", f.path) });
+    }
+    links
+}
+
+/// Copies `src/**` to `<staging>/<dest>/**`; a missing `src` is nothing to copy.
+fn copy_tree(src: &Path, staging: &Staging, dest: &str) -> Result<(), BuildError> {
+    let entries = match std::fs::read_dir(src) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(BuildError::Assets { path: src.to_path_buf(), source }),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|source| BuildError::Assets { path: src.to_path_buf(), source })?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = format!("{dest}/{name}");
+        let ft = entry.file_type().map_err(|source| BuildError::Assets { path: path.clone(), source })?;
+        if ft.is_dir() {
+            copy_tree(&path, staging, &rel)?;
+        } else {
+            let bytes = std::fs::read(&path).map_err(|source| BuildError::Assets { path: path.clone(), source })?;
+            staging.write(&rel, &bytes)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Terminal progress (filled in below).

@@ -1,0 +1,94 @@
+//! The render stage: tera templates (parsed once) fed with views of the content, then
+//! minified with minify-html. Pages are rendered in parallel (rayon) and handed to a
+//! sink as they are made, so a 100,000-page site never holds all its HTML in memory.
+
+pub mod markdown;
+pub mod pages;
+pub mod schedule_text;
+pub mod templates;
+pub mod view;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use tera::{Context, Tera};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("テンプレートを読み込めません ({path}): {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("テンプレートの誤り: {0}")]
+    Template(String),
+    #[error("{page} を生成できません（テンプレート {template}）: {message}")]
+    Page { page: String, template: String, message: String },
+}
+
+/// tera's errors nest the useful part (the template line) in their sources.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(inner) = cur {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        cur = inner.source();
+    }
+    s
+}
+
+/// Thread-time spent in each step, summed over all threads (for the timing summary).
+#[derive(Default)]
+pub struct StepTimes {
+    pub template_ns: AtomicU64,
+    pub minify_ns: AtomicU64,
+}
+
+pub struct Renderer {
+    tera: Tera,
+    minify: minify_html::Cfg,
+    pub times: StepTimes,
+}
+
+impl Renderer {
+    /// Loads `<theme>/templates/**` with `overrides` (the site's `templates/`) on top.
+    pub fn new(theme_dir: &Path, overrides: Option<&Path>) -> Result<Self, RenderError> {
+        let tera = templates::load(&theme_dir.join("templates"), overrides)?;
+        let mut minify = minify_html::Cfg::new();
+        // JSON-LD and inline scripts are left alone: minifying JS buys little here and
+        // a mangled ld+json block would be silently dropped by search engines.
+        minify.minify_js = false;
+        minify.minify_css = true;
+        minify.keep_html_and_head_opening_tags = true;
+        minify.keep_closing_tags = true;
+        Ok(Self { tera, minify, times: StepTimes::default() })
+    }
+
+    /// Renders `template` for the page at `page` (for messages), minified.
+    pub fn render(&self, page: &str, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+        let t0 = Instant::now();
+        let html = self.tera.render(template, ctx).map_err(|e| RenderError::Page {
+            page: page.to_string(),
+            template: template.to_string(),
+            message: chain(&e),
+        })?;
+        let t1 = Instant::now();
+        let out = minify_html::minify(html.as_bytes(), &self.minify);
+        let t2 = Instant::now();
+        self.times.template_ns.fetch_add((t1 - t0).as_nanos() as u64, Ordering::Relaxed);
+        self.times.minify_ns.fetch_add((t2 - t1).as_nanos() as u64, Ordering::Relaxed);
+        Ok(out)
+    }
+
+    /// Renders a non-HTML template (robots, XML) without minifying.
+    pub fn render_raw(&self, template: &str, ctx: &Context) -> Result<String, RenderError> {
+        self.tera.render(template, ctx).map_err(|e| RenderError::Page {
+            page: template.to_string(),
+            template: template.to_string(),
+            message: chain(&e),
+        })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+}

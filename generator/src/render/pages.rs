@@ -1,0 +1,435 @@
+//! Every HTML page of the portal as a job: what to render, where it goes, and its
+//! sitemap entry. Jobs are independent, so the build renders them in parallel.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::build::index::{Group, Index};
+use crate::model::Status;
+use crate::seo::{jsonld, sitemap};
+
+use super::view::{self, Link, ListItem, Meta};
+use super::{RenderError, Renderer, markdown, schedule_text};
+
+/// Resources per list page (category, tag, 町字). Long lists are split so that a phone
+/// never loads tens of thousands of rows; page 1 keeps the plain URL.
+pub const PAGE_SIZE: usize = 100;
+/// Nearby resources shown on a resource page.
+pub const NEARBY_K: usize = 6;
+/// Upcoming dates shown on a resource page.
+pub const NEXT_DATES: usize = 5;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Job {
+    Top,
+    Category { cat: usize, page: usize },
+    TagIndex,
+    Tag { group: usize, page: usize },
+    AreaIndex,
+    Area { group: usize, page: usize },
+    Resource(usize),
+    Page(usize),
+    Search,
+    Map,
+    Data,
+    NotFound,
+}
+
+/// Computes upcoming sessions: the schedule semantics live with the loader
+/// (`crate::schedule`); this indirection keeps the page code independent of it.
+pub type NextDates = fn(&crate::model::Schedule, NaiveDate, usize) -> Vec<(NaiveDate, Option<String>)>;
+
+pub struct PageSet<'a> {
+    ix: &'a Index<'a>,
+    base_url: &'a str,
+    site: Value,
+    items: Vec<ListItem>,
+    tags: Vec<(&'a String, &'a Group)>,
+    areas: Vec<(&'a String, &'a Group)>,
+    pages: Vec<usize>,
+    today: NaiveDate,
+    next_dates: NextDates,
+    /// Output paths other parts of the build already provide (search, exports):
+    /// the pipeline does not render its placeholder for them.
+    provided: HashSet<String>,
+    data_files: Vec<Link>,
+}
+
+fn page_count(n: usize) -> usize {
+    n.div_ceil(PAGE_SIZE).max(1)
+}
+
+fn paged_path(base: &str, page: usize) -> String {
+    if page <= 1 { base.to_string() } else { format!("{base}page/{page}/") }
+}
+
+fn out_file(path: &str) -> String {
+    // "/a/b/" → "a/b/index.html"; percent-encoded segments are decoded for the disk.
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let trimmed = decoded.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<Link>,
+}
+
+fn pager(base: &str, current: usize, total: usize) -> Pager {
+    Pager {
+        current,
+        total,
+        prev: (current > 1).then(|| paged_path(base, current - 1)),
+        next: (current < total).then(|| paged_path(base, current + 1)),
+        pages: (1..=total).map(|n| Link { label: n.to_string(), url: paged_path(base, n) }).collect(),
+    }
+}
+
+impl<'a> PageSet<'a> {
+    pub fn new(
+        ix: &'a Index<'a>,
+        today: NaiveDate,
+        next_dates: NextDates,
+        provided: HashSet<String>,
+        data_files: Vec<Link>,
+    ) -> Self {
+        let site = &ix.content.site;
+        let mut pages: Vec<usize> = (0..ix.content.pages.len()).collect();
+        pages.sort_by_key(|&i| (ix.content.pages[i].order, ix.content.pages[i].slug.clone()));
+        let nav_pages: Vec<Link> = pages
+            .iter()
+            .map(|&i| {
+                let p = &ix.content.pages[i];
+                Link { label: p.title.clone(), url: format!("/{}/", p.slug) }
+            })
+            .collect();
+        let site_value = json!({
+            "name": site.name.ja,
+            "name_en": site.name.en,
+            "code": site.code,
+            "base_url": site.base_url,
+            "contact": site.contact,
+            "data_license": site.data_license,
+            "credits": site.credits,
+            "map": site.map,
+            "notices": site.notices.iter().map(|n| json!({
+                "date": schedule_text::date(n.date), "iso": n.date.to_string(), "title": n.title, "url": n.url,
+            })).collect::<Vec<_>>(),
+            "pages": nav_pages,
+            "build_date": schedule_text::date(today),
+        });
+        let items = (0..ix.published.len()).map(|i| view::list_item(ix, i)).collect();
+        Self {
+            ix,
+            base_url: &site.base_url,
+            site: site_value,
+            items,
+            tags: ix.tags.iter().collect(),
+            areas: ix.areas.iter().collect(),
+            pages,
+            today,
+            next_dates,
+            provided,
+            data_files,
+        }
+    }
+
+    /// Every page to render, in a stable order (also the sitemap's order).
+    pub fn jobs(&self) -> Vec<Job> {
+        let mut jobs = vec![Job::Top];
+        for c in self.ix.tree_order() {
+            for page in 1..=page_count(self.ix.categories[c].members.len()) {
+                jobs.push(Job::Category { cat: c, page });
+            }
+        }
+        jobs.push(Job::AreaIndex);
+        for (g, (_, group)) in self.areas.iter().enumerate() {
+            for page in 1..=page_count(group.members.len()) {
+                jobs.push(Job::Area { group: g, page });
+            }
+        }
+        jobs.push(Job::TagIndex);
+        for (g, (_, group)) in self.tags.iter().enumerate() {
+            for page in 1..=page_count(group.members.len()) {
+                jobs.push(Job::Tag { group: g, page });
+            }
+        }
+        jobs.extend((0..self.ix.published.len()).map(Job::Resource));
+        jobs.extend(self.pages.iter().map(|&i| Job::Page(i)));
+        for (job, path) in [(Job::Search, "search/index.html"), (Job::Map, "map/index.html"), (Job::Data, "data/index.html")] {
+            if !self.provided.contains(path) {
+                jobs.push(job);
+            }
+        }
+        jobs.push(Job::NotFound);
+        jobs
+    }
+
+    /// The page's URL path (percent-encoded), as linked and as listed in the sitemap.
+    pub fn path(&self, job: Job) -> String {
+        match job {
+            Job::Top => "/".into(),
+            Job::Category { cat, page } => paged_path(&format!("/categories/{}/", self.ix.categories[cat].cat.id), page),
+            Job::TagIndex => "/tags/".into(),
+            Job::Tag { group, page } => paged_path(&view::tag_url(self.tags[group].0), page),
+            Job::AreaIndex => "/areas/".into(),
+            Job::Area { group, page } => paged_path(&view::area_url(self.areas[group].0), page),
+            Job::Resource(i) => format!("/resources/{}/", self.ix.published[i].id),
+            Job::Page(i) => format!("/{}/", self.ix.content.pages[i].slug),
+            Job::Search => "/search/".into(),
+            Job::Map => "/map/".into(),
+            Job::Data => "/data/".into(),
+            Job::NotFound => "/404.html".into(),
+        }
+    }
+
+    pub fn sitemap_entry(&self, job: Job) -> Option<sitemap::Entry> {
+        let lastmod = match job {
+            Job::NotFound => return None,
+            Job::Resource(i) => {
+                let r = self.ix.published[i];
+                r.verified.as_ref().map(|v| v.date).or(r.source.as_ref().and_then(|s| s.imported))
+            }
+            _ => None,
+        };
+        Some(sitemap::Entry { path: self.path(job), lastmod })
+    }
+
+    fn base_context(&self, meta: &Meta) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("meta", meta);
+        ctx
+    }
+
+    fn meta(&self, path: String, title: String, description: String, og_type: &'static str) -> Meta {
+        let site = &self.ix.content.site.name.ja;
+        let full = if path == "/" { format!("{site} 地域資源ポータル") } else { format!("{title} | {site} 地域資源ポータル") };
+        Meta::new(self.base_url, path, full, description, og_type)
+    }
+
+    fn list(&self, members: &[usize], page: usize) -> Vec<&ListItem> {
+        members.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|&i| &self.items[i]).collect()
+    }
+
+    /// Renders one job: (file path under public/, minified bytes).
+    pub fn render(&self, r: &Renderer, job: Job) -> Result<(String, Vec<u8>), RenderError> {
+        let path = self.path(job);
+        let site_name = &self.ix.content.site.name.ja;
+        let (template, ctx) = match job {
+            Job::Top => {
+                let meta = self.meta(
+                    path.clone(),
+                    String::new(),
+                    format!("{site_name}の通いの場・サロン、介護・医療、福祉、買い物・移動支援、防災の情報をまとめて探せます。"),
+                    "website",
+                );
+                let mut ctx = self.base_context(&meta);
+                let tiles: Vec<view::CategoryRef> = self.ix.roots.iter().map(|&c| view::category_ref(self.ix, c)).collect();
+                ctx.insert("tiles", &tiles);
+                ctx.insert("resource_count", &self.ix.published.len());
+                ("index.html", ctx)
+            }
+            Job::Category { cat, page } => {
+                let node = &self.ix.categories[cat];
+                let base = format!("/categories/{}/", node.cat.id);
+                let total = page_count(node.members.len());
+                let title = if page > 1 { format!("{}（{page}/{total}ページ）", node.cat.name.ja) } else { node.cat.name.ja.clone() };
+                let meta = self.meta(
+                    path.clone(),
+                    title,
+                    format!("{site_name}の{}の一覧（{}件）。", node.cat.name.ja, node.members.len()),
+                    "website",
+                );
+                let mut ctx = self.base_context(&meta);
+                ctx.insert("category", &view::category_ref(self.ix, cat));
+                let crumbs: Vec<view::CategoryRef> = node.ancestors.iter().map(|&a| view::category_ref(self.ix, a)).collect();
+                ctx.insert("ancestors", &crumbs);
+                let children: Vec<view::CategoryRef> = node.children.iter().map(|&c| view::category_ref(self.ix, c)).collect();
+                ctx.insert("children", &children);
+                ctx.insert("items", &self.list(&node.members, page));
+                ctx.insert("pager", &pager(&base, page, total));
+                ("category.html", ctx)
+            }
+            Job::TagIndex | Job::AreaIndex => {
+                let (groups, title, desc, url): (&[(&String, &Group)], &str, String, fn(&str) -> String) = if matches!(job, Job::TagIndex) {
+                    (&self.tags, "タグ一覧", format!("{site_name}の地域資源をタグから探せます。"), view::tag_url)
+                } else {
+                    (&self.areas, "地区（町字）から探す", format!("{site_name}の地域資源を町字ごとに一覧できます。"), view::area_url)
+                };
+                let meta = self.meta(path.clone(), title.to_string(), desc, "website");
+                let mut ctx = self.base_context(&meta);
+                let links: Vec<Value> = groups
+                    .iter()
+                    .map(|(slug, g)| json!({"label": g.label, "url": url(slug), "count": g.members.len()}))
+                    .collect();
+                ctx.insert("heading", title);
+                ctx.insert("groups", &links);
+                ("groups.html", ctx)
+            }
+            Job::Tag { group, page } | Job::Area { group, page } => {
+                let is_tag = matches!(job, Job::Tag { .. });
+                let (slug, g) = if is_tag { self.tags[group] } else { self.areas[group] };
+                let base = if is_tag { view::tag_url(slug) } else { view::area_url(slug) };
+                let total = page_count(g.members.len());
+                let heading = if is_tag { format!("タグ「{}」", g.label) } else { format!("{}の地域資源", g.label) };
+                let title = if page > 1 { format!("{heading}（{page}/{total}ページ）") } else { heading.clone() };
+                let meta = self.meta(path.clone(), title, format!("{site_name} {heading}（{}件）。", g.members.len()), "website");
+                let mut ctx = self.base_context(&meta);
+                ctx.insert("heading", &heading);
+                ctx.insert("kind", if is_tag { "tag" } else { "area" });
+                ctx.insert("items", &self.list(&g.members, page));
+                ctx.insert("pager", &pager(&base, page, total));
+                ("list.html", ctx)
+            }
+            Job::Resource(i) => return self.render_resource(r, i, path),
+            Job::Page(i) => {
+                let p = &self.ix.content.pages[i];
+                let meta = self.meta(
+                    path.clone(),
+                    p.title.clone(),
+                    p.description.clone().unwrap_or_else(|| markdown::summary(&p.body, 120)),
+                    "article",
+                );
+                let mut ctx = self.base_context(&meta);
+                ctx.insert("title", &p.title);
+                ctx.insert("body_html", &markdown::to_html(&p.body));
+                ("page.html", ctx)
+            }
+            Job::Search | Job::Map | Job::Data => {
+                let (template, title, desc) = match job {
+                    Job::Search => ("search.html", "検索", format!("{site_name}の地域資源をことばで探せます。")),
+                    Job::Map => ("map.html", "地図から探す", format!("{site_name}の地域資源を地図で探せます。")),
+                    _ => ("data.html", "オープンデータ", format!("{site_name}の地域資源データ（GeoJSON ほか）をダウンロードできます。")),
+                };
+                let meta = self.meta(path.clone(), title.to_string(), desc, "website");
+                let mut ctx = self.base_context(&meta);
+                let tiles: Vec<view::CategoryRef> =
+                    self.ix.tree_order().into_iter().map(|c| view::category_ref(self.ix, c)).collect();
+                ctx.insert("categories", &tiles);
+                ctx.insert("data_files", &self.data_files);
+                (template, ctx)
+            }
+            Job::NotFound => {
+                let meta = self.meta(path.clone(), "ページが見つかりません".into(), String::new(), "website");
+                let mut ctx = self.base_context(&meta);
+                let tiles: Vec<view::CategoryRef> = self.ix.roots.iter().map(|&c| view::category_ref(self.ix, c)).collect();
+                ctx.insert("tiles", &tiles);
+                ("404.html", ctx)
+            }
+        };
+        let bytes = r.render(&path, template, &ctx)?;
+        Ok((out_file(&path), bytes))
+    }
+
+    fn render_resource(&self, r: &Renderer, i: usize, path: String) -> Result<(String, Vec<u8>), RenderError> {
+        let res = self.ix.published[i];
+        let summary = markdown::summary(&res.description, 120);
+        let description = if summary.is_empty() {
+            let cat = self.ix.resource_categories[i].first().map(|&c| self.ix.categories[c].cat.name.ja.as_str()).unwrap_or("");
+            let addr = res.address.as_ref().map(|a| a.text.as_str()).unwrap_or("");
+            format!("{}（{cat}）{addr}", res.name)
+        } else {
+            summary.clone()
+        };
+        let meta = self.meta(path.clone(), res.name.clone(), description, "article");
+        let page_url = meta.canonical.clone();
+        let ld = jsonld::resource(res, self.ix.schema_type(i), &page_url, &summary);
+        let next: Vec<String> = if res.status == Status::Active {
+            (self.next_dates)(&res.schedule, self.today, NEXT_DATES)
+                .into_iter()
+                .map(|(d, t)| match t {
+                    Some(t) => format!("{} {t}", schedule_text::date(d)),
+                    None => schedule_text::date(d),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let v = view::ResourceView {
+            id: res.id.clone(),
+            name: res.name.clone(),
+            name_kana: res.name_kana.clone(),
+            description_html: markdown::to_html(&res.description),
+            categories: self.ix.resource_categories[i].iter().map(|&c| view::category_ref(self.ix, c)).collect(),
+            tags: res
+                .tags
+                .iter()
+                .map(|t| Link { label: t.clone(), url: view::tag_url(&crate::build::index::slug(t)) })
+                .collect(),
+            postal_code: res.address.as_ref().and_then(|a| a.postal_code.clone()),
+            address: res.address.as_ref().map(|a| a.text.clone()),
+            area: view::area_link(res),
+            lat: res.location.map(|l| l.lat),
+            lon: res.location.map(|l| l.lon),
+            approximate: res.location.is_some_and(|l| l.approximate),
+            phone: res.phone.clone(),
+            phone_tel: res.phone.as_ref().map(|p| p.chars().filter(|c| c.is_ascii_digit()).collect()),
+            website: res.url.clone(),
+            email: res.email.clone(),
+            organization: res.organization.clone(),
+            schedule: view::schedule_view(res, next),
+            fees: res.fees.clone(),
+            audience: res.audience.clone(),
+            accessibility: view::access_rows(res),
+            accessibility_note: res.accessibility.note.clone(),
+            accepting: res.accepting.as_ref().map(|a| Link {
+                label: a.status.ja().to_string(),
+                url: schedule_text::date(a.as_of),
+            }),
+            accepting_status: res.accepting.as_ref().map(|a| match a.status {
+                crate::model::AcceptingStatus::Open => "open",
+                crate::model::AcceptingStatus::Visit => "visit",
+                crate::model::AcceptingStatus::Full => "full",
+            }),
+            verified: res
+                .verified
+                .as_ref()
+                .map(|v| format!("{}（{}・{}）", schedule_text::date(v.date), v.by, v.method.ja())),
+            suspended: res.status == Status::Suspended,
+            nearby: view::nearby_views(self.ix, i, NEARBY_K),
+            qr_svg: crate::qr::svg(&page_url, &format!("{}のページを開くQRコード", res.name)),
+            jsonld: jsonld::to_script(&ld),
+            source: res.source.as_ref().map(|s| s.dataset.clone()),
+        };
+        let mut ctx = self.base_context(&meta);
+        ctx.insert("r", &v);
+        let bytes = r.render(&path, "resource.html", &ctx)?;
+        Ok((out_file(&path), bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_files_for_paths() {
+        assert_eq!(out_file("/"), "index.html");
+        assert_eq!(out_file("/resources/a/"), "resources/a/index.html");
+        assert_eq!(out_file("/404.html"), "404.html");
+        assert_eq!(out_file("/tags/%E6%B8%A9%E6%B3%89/page/2/"), "tags/温泉/page/2/index.html");
+    }
+
+    #[test]
+    fn pages_split_at_page_size() {
+        assert_eq!(page_count(0), 1);
+        assert_eq!(page_count(PAGE_SIZE), 1);
+        assert_eq!(page_count(PAGE_SIZE + 1), 2);
+        let p = pager("/categories/a/", 2, 3);
+        assert_eq!(p.prev.as_deref(), Some("/categories/a/"));
+        assert_eq!(p.next.as_deref(), Some("/categories/a/page/3/"));
+    }
+}

@@ -1,0 +1,221 @@
+//! What templates see: small serialisable views of the model, with every label already
+//! in Japanese and every URL already made, so templates hold no logic beyond layout.
+
+use serde::Serialize;
+
+use crate::build::index::{Index, town};
+use crate::model::{Feature, Resource, Status, Tri};
+use crate::nearby;
+use crate::seo::encode_segment;
+
+use super::schedule_text as st;
+
+/// `<head>` and canonical facts of one page.
+#[derive(Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub description: String,
+    /// Site-relative, percent-encoded.
+    pub path: String,
+    pub canonical: String,
+    /// "website" or "article" (OGP).
+    pub og_type: &'static str,
+}
+
+impl Meta {
+    pub fn new(base_url: &str, path: String, title: String, description: String, og_type: &'static str) -> Self {
+        Self { canonical: format!("{base_url}{path}"), path, title, description, og_type }
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct CategoryRef {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub icon: String,
+    pub color: String,
+    pub count: usize,
+}
+
+pub fn category_ref(ix: &Index<'_>, c: usize) -> CategoryRef {
+    let node = &ix.categories[c];
+    CategoryRef {
+        id: node.cat.id.clone(),
+        name: node.cat.name.ja.clone(),
+        url: format!("/categories/{}/", node.cat.id),
+        icon: node.cat.icon.clone(),
+        color: node.cat.color.clone(),
+        count: node.members.len(),
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+pub fn tag_url(slug: &str) -> String {
+    format!("/tags/{}/", encode_segment(slug))
+}
+
+pub fn area_url(slug: &str) -> String {
+    format!("/areas/{}/", encode_segment(slug))
+}
+
+/// A resource as one line of a list.
+#[derive(Serialize, Clone)]
+pub struct ListItem {
+    pub id: String,
+    pub name: String,
+    pub name_kana: Option<String>,
+    pub url: String,
+    pub category: Option<CategoryRef>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub suspended: bool,
+}
+
+pub fn list_item(ix: &Index<'_>, i: usize) -> ListItem {
+    let r = ix.published[i];
+    ListItem {
+        id: r.id.clone(),
+        name: r.name.clone(),
+        name_kana: r.name_kana.clone(),
+        url: format!("/resources/{}/", r.id),
+        category: ix.resource_categories[i].first().map(|&c| category_ref(ix, c)),
+        address: r.address.as_ref().map(|a| a.text.clone()),
+        phone: r.phone.clone(),
+        suspended: r.status == Status::Suspended,
+    }
+}
+
+#[derive(Serialize)]
+pub struct AccessRow {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// "yes" | "no" | "unknown", for styling.
+    pub value: &'static str,
+    /// あり / なし / 不明.
+    pub text: &'static str,
+}
+
+pub fn access_rows(r: &Resource) -> Vec<AccessRow> {
+    Feature::ALL
+        .iter()
+        .map(|&f| {
+            let (value, text) = match r.accessibility.get(f) {
+                Tri::Yes => ("yes", "あり"),
+                Tri::No => ("no", "なし"),
+                Tri::Unknown => ("unknown", "不明"),
+            };
+            AccessRow { key: f.key(), label: f.ja(), value, text }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct ScheduleView {
+    pub rules: Vec<String>,
+    pub dates: Vec<String>,
+    pub seasons: Vec<String>,
+    pub closed: Vec<String>,
+    pub note: Option<String>,
+    /// Upcoming sessions from the build date, e.g. "11月24日（火） 10:00〜11:30".
+    pub next: Vec<String>,
+    pub empty: bool,
+}
+
+#[derive(Serialize)]
+pub struct NearbyView {
+    pub name: String,
+    pub url: String,
+    pub category: Option<CategoryRef>,
+    pub distance: String,
+    pub minutes: u32,
+}
+
+#[derive(Serialize)]
+pub struct ResourceView {
+    pub id: String,
+    pub name: String,
+    pub name_kana: Option<String>,
+    pub description_html: String,
+    pub categories: Vec<CategoryRef>,
+    pub tags: Vec<Link>,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub area: Option<Link>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub approximate: bool,
+    pub phone: Option<String>,
+    /// Digits only, for `tel:` links.
+    pub phone_tel: Option<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub organization: Option<String>,
+    pub schedule: ScheduleView,
+    pub fees: Option<String>,
+    pub audience: Option<String>,
+    pub accessibility: Vec<AccessRow>,
+    pub accessibility_note: Option<String>,
+    pub accepting: Option<Link>,
+    pub accepting_status: Option<&'static str>,
+    pub verified: Option<String>,
+    pub suspended: bool,
+    pub nearby: Vec<NearbyView>,
+    pub qr_svg: Option<String>,
+    pub jsonld: String,
+    pub source: Option<String>,
+}
+
+pub fn nearby_views(ix: &Index<'_>, i: usize, k: usize) -> Vec<NearbyView> {
+    let mine = &ix.resource_categories[i];
+    ix.nearby
+        .nearest(i, k, 5_000.0, 300, |j| !ix.resource_categories[j].iter().any(|c| mine.contains(c)))
+        .into_iter()
+        .map(|n| {
+            let r = ix.published[n.item];
+            NearbyView {
+                name: r.name.clone(),
+                url: format!("/resources/{}/", r.id),
+                category: ix.resource_categories[n.item].first().map(|&c| category_ref(ix, c)),
+                distance: nearby::format_distance(n.metres),
+                minutes: nearby::walking_minutes(n.metres),
+            }
+        })
+        .collect()
+}
+
+pub fn area_link(r: &Resource) -> Option<Link> {
+    town(r).map(|t| Link { label: t.to_string(), url: area_url(&crate::build::index::slug(t)) })
+}
+
+pub fn schedule_view(r: &Resource, next: Vec<String>) -> ScheduleView {
+    let s = &r.schedule;
+    ScheduleView {
+        rules: s.rules.iter().map(st::rule).collect(),
+        dates: s
+            .dates
+            .iter()
+            .map(|d| {
+                let mut line = st::date(d.date);
+                if let Some(t) = &d.time {
+                    line.push(' ');
+                    line.push_str(&st::time_range(t));
+                }
+                if let Some(n) = &d.note {
+                    line.push_str(&format!("（{n}）"));
+                }
+                line
+            })
+            .collect(),
+        seasons: s.seasons.iter().map(st::season).collect(),
+        closed: st::closed(s),
+        note: s.note.clone(),
+        empty: s.rules.is_empty() && s.dates.is_empty() && s.note.is_none(),
+        next,
+    }
+}

@@ -1,0 +1,191 @@
+//! Atomic output: every file of a build goes into a staging directory next to the
+//! output directory, and only a complete build is swapped in (rename the old tree away,
+//! rename the new one in, remove the old). A build that fails at any point drops the
+//! staging directory and leaves the previous `public/` exactly as it was.
+//!
+//! Staging sits in the same parent as the output so both renames stay on one
+//! filesystem (a rename across filesystems would fail, or degrade into a copy).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("出力先 {path} を用意できません: {source}")]
+    Prepare { path: PathBuf, source: io::Error },
+    #[error("{path} を書き込めません: {source}")]
+    File { path: PathBuf, source: io::Error },
+    #[error("出力先 {path} を新しい内容に入れ替えられません: {source}")]
+    Swap { path: PathBuf, source: io::Error },
+    #[error("出力ファイルの名前 {0:?} が不正です（public/ の外を指しています）")]
+    BadPath(String),
+}
+
+/// A staging directory being filled; [`Staging::commit`] swaps it in.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+    files: AtomicU64,
+    bytes: AtomicU64,
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    out.with_file_name(format!(".{name}.{tag}-{}-{nanos}", std::process::id()))
+}
+
+/// Rejects absolute paths and `..`: output paths come from content (ids, tags, town
+/// names), and nothing may land outside the output directory.
+fn check_rel(rel: &str) -> Result<(), WriteError> {
+    let bad = rel.is_empty()
+        || rel.starts_with('/')
+        || rel.contains('\\')
+        || rel.split('/').any(|c| c.is_empty() || c == "." || c == "..");
+    if bad { Err(WriteError::BadPath(rel.to_string())) } else { Ok(()) }
+}
+
+impl Staging {
+    /// Creates an empty staging directory beside `out` (whose parent is created if needed).
+    pub fn new(out: &Path) -> Result<Self, WriteError> {
+        let out = if out.is_absolute() {
+            out.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map_err(|source| WriteError::Prepare { path: out.to_path_buf(), source })?
+                .join(out)
+        };
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|source| WriteError::Prepare { path: parent.to_path_buf(), source })?;
+        }
+        let tmp = sibling(&out, "tmp");
+        fs::create_dir(&tmp).map_err(|source| WriteError::Prepare { path: tmp.clone(), source })?;
+        Ok(Self { out, tmp, committed: false, files: AtomicU64::new(0), bytes: AtomicU64::new(0) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Creates a directory (and its parents) inside staging.
+    pub fn mkdir(&self, rel: &str) -> Result<(), WriteError> {
+        check_rel(rel)?;
+        let dir = self.tmp.join(rel);
+        fs::create_dir_all(&dir).map_err(|source| WriteError::File { path: dir, source })
+    }
+
+    /// Writes one file at `rel` (a `/`-separated path). Safe to call from many threads.
+    /// Parent directories are created on demand: the first attempt assumes they exist,
+    /// which saves a syscall per file in directories already made.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        check_rel(rel)?;
+        let path = self.tmp.join(rel);
+        let result = match fs::write(&path, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let parent = path.parent().expect("joined path has a parent");
+                fs::create_dir_all(parent).and_then(|()| fs::write(&path, bytes))
+            }
+            other => other,
+        };
+        result.map_err(|source| WriteError::File { path: self.out.join(rel), source })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Files written so far.
+    pub fn files(&self) -> u64 {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Swaps the staging directory in as the output directory.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let swap_err = |source| WriteError::Swap { path: self.out.clone(), source };
+        match fs::symlink_metadata(&self.out) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::rename(&self.tmp, &self.out).map_err(swap_err)?;
+            }
+            Err(e) => return Err(swap_err(e)),
+            Ok(_) => {
+                let old = sibling(&self.out, "old");
+                fs::rename(&self.out, &old).map_err(swap_err)?;
+                if let Err(e) = fs::rename(&self.tmp, &self.out) {
+                    // Put the previous portal back; if even that fails, say where it is.
+                    if let Err(back) = fs::rename(&old, &self.out) {
+                        return Err(WriteError::Swap {
+                            path: self.out.clone(),
+                            source: io::Error::other(format!(
+                                "{e}; 以前の出力は {} に残っています ({back})",
+                                old.display()
+                            )),
+                        });
+                    }
+                    return Err(swap_err(e));
+                }
+                fs::remove_dir_all(&old)
+                    .map_err(|source| WriteError::Prepare { path: old.clone(), source })?;
+            }
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Best effort: a leftover staging directory is harmless (a hidden sibling of
+            // the output, never served) and Drop cannot report an error anyway.
+            if let Err(e) = fs::remove_dir_all(&self.tmp) {
+                eprintln!("警告: 一時ディレクトリ {} を削除できません: {e}", self.tmp.display());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_swaps_and_drop_discards() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        s.write("a/b/index.html", b"one").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(out.join("a/b/index.html")).unwrap(), b"one");
+
+        let s = Staging::new(&out).unwrap();
+        s.write("a/b/index.html", b"two").unwrap();
+        drop(s);
+        assert_eq!(fs::read(out.join("a/b/index.html")).unwrap(), b"one");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no leftovers");
+
+        let s = Staging::new(&out).unwrap();
+        s.write("x.txt", b"three").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("a").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "old tree removed");
+    }
+
+    #[test]
+    fn paths_outside_output_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::new(&dir.path().join("public")).unwrap();
+        for bad in ["../x", "/etc/x", "a/../../x", "a//b", ""] {
+            assert!(matches!(s.write(bad, b""), Err(WriteError::BadPath(_))), "{bad}");
+        }
+    }
+}
