@@ -1,11 +1,191 @@
-//! Adapts the content model to `tsunagu-search` and returns the index files
-//! (owned by the search work).
+//! Adapts the content model to `tsunagu-search` and returns the index files under
+//! `search/` (owned by the search work; format in docs/search.md).
+//!
+//! What is searchable, and with which weight, is decided here: the name, its reading
+//! (plus readings of well-known category and tag words), tags, category names including
+//! parents, the address with 町字, postal code and phone, then the description and other
+//! free text. Closed resources have no page and are left out; suspended ones stay (their
+//! page exists and says 休止中).
 
-use crate::model::Content;
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{Event, Parser, TagEnd};
+use serde_json::json;
+use tsunagu_search::{Document, Field, Options, normalize, readings::reading};
+
+use crate::model::{AcceptingStatus, Category, Content, Feature, Recurrence, Resource, Status, Tri};
 use crate::output::OutputFile;
+use crate::render::schedule_text;
 
 /// The search index files for `content`, to be written under `public/`.
 pub fn files(content: &Content) -> Vec<OutputFile> {
-    let _ = content;
-    Vec::new()
+    files_with(content, &Options::default()).0
+}
+
+/// The files and the index figures (for benchmarks), with explicit chunk sizes.
+pub fn files_with(content: &Content, opts: &Options) -> (Vec<OutputFile>, tsunagu_search::Stats) {
+    let docs = documents(content);
+    let index = tsunagu_search::build(&docs, opts);
+    let files = index.files.into_iter().map(|f| OutputFile::new(f.path, f.bytes)).collect();
+    (files, index.stats)
+}
+
+/// One search document per published resource, sorted by reading so that equal scores
+/// (and filter-only lists) come out in あいうえお order.
+pub fn documents(content: &Content) -> Vec<Document> {
+    let cats: BTreeMap<&str, &Category> = content.categories.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut published: Vec<(&Resource, String)> = content
+        .resources
+        .iter()
+        .filter(|r| r.status != Status::Closed)
+        .map(|r| (r, normalize(r.name_kana.as_deref().unwrap_or(&r.name))))
+        .collect();
+    published.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    published.into_iter().map(|(r, _)| document(r, &cats)).collect()
+}
+
+/// The category and its parents, nearest first (guarding against cycles).
+fn lineage<'a>(id: &'a str, cats: &BTreeMap<&str, &'a Category>) -> Vec<&'a Category> {
+    let mut out: Vec<&Category> = Vec::new();
+    let mut next = cats.get(id).copied();
+    while let Some(c) = next {
+        if out.iter().any(|o| o.id == c.id) {
+            break;
+        }
+        out.push(c);
+        next = c.parent.as_deref().and_then(|p| cats.get(p).copied());
+    }
+    out
+}
+
+fn document(r: &Resource, cats: &BTreeMap<&str, &Category>) -> Document {
+    let mut parts: Vec<(Field, String)> = vec![(Field::Name, r.name.clone())];
+    let mut filters = Vec::new();
+    if let Some(k) = &r.name_kana {
+        parts.push((Field::Kana, k.clone()));
+    }
+    for t in &r.tags {
+        parts.push((Field::Tags, t.clone()));
+        if let Some(k) = reading(t) {
+            parts.push((Field::Kana, k.to_string()));
+        }
+    }
+    for id in &r.categories {
+        for c in lineage(id, cats) {
+            let f = format!("c:{}", c.id);
+            if filters.contains(&f) {
+                continue;
+            }
+            filters.push(f);
+            parts.push((Field::Category, c.name.ja.clone()));
+            if let Some(k) = reading(&c.name.ja) {
+                parts.push((Field::Category, k.to_string()));
+            }
+        }
+    }
+    if let Some(a) = &r.address {
+        parts.push((Field::Area, a.text.clone()));
+        if let Some(t) = &a.town {
+            parts.push((Field::Area, t.clone()));
+        }
+        if let Some(p) = &a.postal_code {
+            parts.push((Field::Area, p.clone()));
+        }
+    }
+    if let Some(p) = &r.phone {
+        parts.push((Field::Area, p.clone()));
+    }
+    parts.push((Field::Description, plain_text(&r.description)));
+    for extra in [&r.organization, &r.audience, &r.fees, &r.schedule.note, &r.accessibility.note] {
+        if let Some(t) = extra {
+            parts.push((Field::Description, t.clone()));
+        }
+    }
+    for rule in &r.schedule.rules {
+        if let Some(n) = &rule.note {
+            parts.push((Field::Description, n.clone()));
+        }
+    }
+
+    for day in meeting_days(r) {
+        filters.push(format!("d:{day}"));
+    }
+    for f in Feature::ALL {
+        if r.accessibility.get(f) == Tri::Yes {
+            filters.push(format!("a:{}", f.key()));
+        }
+    }
+    if r.accepting.as_ref().is_some_and(|a| matches!(a.status, AcceptingStatus::Open | AcceptingStatus::Visit)) {
+        filters.push("n:accepting".to_string());
+    }
+
+    let primary = r.categories.first().and_then(|id| cats.get(id.as_str()));
+    let schedule: Vec<String> = r.schedule.rules.iter().map(schedule_text::rule).collect();
+    let display = json!({
+        "id": r.id,
+        "n": r.name,
+        "k": r.name_kana,
+        "c": primary.map(|c| &c.id),
+        "cn": primary.map(|c| &c.name.ja),
+        "cc": primary.map(|c| &c.color),
+        "a": r.address.as_ref().map(|a| &a.text),
+        "p": r.phone,
+        "s": schedule,
+        "x": r.status == Status::Suspended,
+        "ac": r.accepting.as_ref().map(|a| a.status.ja()),
+    });
+    Document {
+        parts,
+        filters,
+        location: r.location.map(|l| (l.lat, l.lon)),
+        display,
+    }
+}
+
+/// Weekdays the schedule's rules meet on ("mon" …). A 毎月15日 rule meets on no fixed
+/// weekday, so it is not counted; one-off dates are not either.
+fn meeting_days(r: &Resource) -> Vec<&'static str> {
+    let mut days: Vec<crate::model::Weekday> = Vec::new();
+    for rule in &r.schedule.rules {
+        match &rule.when {
+            Recurrence::Weekly { days: d } => days.extend(d.iter().copied()),
+            Recurrence::MonthlyNth { day, .. } => days.push(*day),
+            Recurrence::MonthlyDate { .. } => {}
+        }
+    }
+    days.sort();
+    days.dedup();
+    days.into_iter().map(weekday_key).collect()
+}
+
+fn weekday_key(d: crate::model::Weekday) -> &'static str {
+    use crate::model::Weekday::*;
+    match d {
+        Mon => "mon",
+        Tue => "tue",
+        Wed => "wed",
+        Thu => "thu",
+        Fri => "fri",
+        Sat => "sat",
+        Sun => "sun",
+    }
+}
+
+/// The text of a Markdown description, each block ended by 。 (a separator, so no query
+/// matches across two list items).
+fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            // A soft break inside a paragraph is only a line wrap: the normaliser drops it
+            // between two Japanese characters, so a wrapped word stays one word.
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) => out.push('\u{3002}'),
+            _ => {}
+        }
+    }
+    out
 }
