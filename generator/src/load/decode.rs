@@ -1,0 +1,238 @@
+//! Decoding a `yaml::Node` tree into typed values, one field at a time, recording every
+//! problem (with the field's position and name) instead of stopping at the first.
+//!
+//! Each problem is phrased `項目「<field>」: <what is wrong>`; `<field>` is the path of
+//! keys from the top of the file, with 1-based list positions (`schedule.rules[2].day`),
+//! so that a person who counts entries in the file finds the right one.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::suggest::suggest;
+use super::yaml::{Key, Node, Pos, Value};
+use super::{Diagnostic, Severity};
+
+/// Collects the diagnostics of one file.
+pub struct Ctx {
+    pub file: PathBuf,
+    pub diags: Vec<Diagnostic>,
+    pub today: NaiveDate,
+}
+
+impl Ctx {
+    pub fn new(file: PathBuf, today: NaiveDate) -> Ctx {
+        Ctx { file, diags: Vec::new(), today }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn push(&mut self, pos: Pos, severity: Severity, message: String, suggestion: Option<String>) {
+        self.diags.push(Diagnostic {
+            file: self.file.clone(),
+            line: pos.line,
+            col: pos.col,
+            severity,
+            message,
+            suggestion,
+        });
+    }
+
+    /// An error not tied to one field (syntax, size, encoding).
+    pub fn file_error(&mut self, pos: Pos, message: impl Into<String>) {
+        self.push(pos, Severity::Error, message.into(), None);
+    }
+
+    pub fn error(&mut self, pos: Pos, field: &str, message: impl AsRef<str>) {
+        self.push(pos, Severity::Error, format!("項目「{field}」: {}", message.as_ref()), None);
+    }
+
+    pub fn warn(&mut self, pos: Pos, field: &str, message: impl AsRef<str>) {
+        self.push(pos, Severity::Warning, format!("項目「{field}」: {}", message.as_ref()), None);
+    }
+
+    /// An error with a "did you mean" suggestion appended to the message.
+    pub fn error_suggest(&mut self, pos: Pos, field: &str, message: &str, suggestion: Option<String>) {
+        let text = match &suggestion {
+            Some(s) => format!("項目「{field}」: {message}もしかして「{s}」?"),
+            None => format!("項目「{field}」: {message}"),
+        };
+        self.push(pos, Severity::Error, text, suggestion);
+    }
+
+    /// Views `node` as a mapping with the given known keys, reporting unknown keys (with a
+    /// suggestion) and keys written twice. `None` (after reporting) when it is not a mapping.
+    pub fn map<'n>(&mut self, node: &'n Node, field: &str, known: &[&str]) -> Option<MapView<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.error(node.pos, field, format!("「名前: 値」の形の項目を書いてください（{}が書かれています）。", node.kind_ja()));
+            return None;
+        };
+        for (i, (key, _)) in entries.iter().enumerate() {
+            let path = join(field, &key.name);
+            if !known.contains(&key.name.as_str()) {
+                let s = suggest(&key.name, known.iter().copied());
+                self.error_suggest(key.pos, &path, "不明な項目です。", s.map(str::to_owned));
+            } else if let Some((first, _)) = entries[..i].iter().find(|(k, _)| k.name == key.name) {
+                self.error(key.pos, &path, format!("同じ項目が2回書かれています（{}行目にもあります）。", first.pos.line));
+            }
+        }
+        Some(MapView { entries, pos: node.pos, field: field.to_owned() })
+    }
+
+    /// A required string.
+    pub fn req_str(&mut self, m: &MapView<'_>, key: &str) -> Option<String> {
+        match m.get(key) {
+            Some(n) if !n.is_null() => self.string(n, &m.path(key)),
+            Some(n) => {
+                self.error(n.pos, &m.path(key), "値が空です（必須の項目です）。");
+                None
+            }
+            None => {
+                self.error(m.pos, &m.path(key), "必須の項目がありません。");
+                None
+            }
+        }
+    }
+
+    /// An optional string; empty or null is absent.
+    pub fn opt_str(&mut self, m: &MapView<'_>, key: &str) -> Option<String> {
+        let n = m.get(key)?;
+        if n.is_null() {
+            return None;
+        }
+        self.string(n, &m.path(key)).filter(|s| !s.trim().is_empty())
+    }
+
+    pub fn string(&mut self, n: &Node, field: &str) -> Option<String> {
+        match &n.value {
+            Value::Scalar { text, .. } => Some(text.trim_end_matches('\n').to_owned()),
+            _ => {
+                self.error(n.pos, field, format!("文字列を書いてください（{}が書かれています）。", n.kind_ja()));
+                None
+            }
+        }
+    }
+
+    pub fn f64(&mut self, n: &Node, field: &str) -> Option<f64> {
+        if let Value::Scalar { text, plain: true } = &n.value {
+            if let Ok(v) = text.trim().parse::<f64>() {
+                if v.is_finite() {
+                    return Some(v);
+                }
+            }
+        }
+        let shown = scalar_text(n).map(|t| format!("「{t}」は数値ではありません")).unwrap_or_else(|| format!("{}が書かれています", n.kind_ja()));
+        self.error(n.pos, field, format!("数値を書いてください（{shown}）。"));
+        None
+    }
+
+    pub fn int(&mut self, n: &Node, field: &str) -> Option<i64> {
+        if let Value::Scalar { text, plain: true } = &n.value {
+            if let Ok(v) = text.trim().parse::<i64>() {
+                return Some(v);
+            }
+        }
+        let shown = scalar_text(n).map(|t| format!("「{t}」は整数ではありません")).unwrap_or_else(|| format!("{}が書かれています", n.kind_ja()));
+        self.error(n.pos, field, format!("整数を書いてください（{shown}）。"));
+        None
+    }
+
+    pub fn bool(&mut self, n: &Node, field: &str) -> Option<bool> {
+        if let Value::Scalar { text, plain: true } = &n.value {
+            match text.as_str() {
+                "true" | "True" | "TRUE" => return Some(true),
+                "false" | "False" | "FALSE" => return Some(false),
+                _ => {}
+            }
+        }
+        let shown = scalar_text(n).map(|t| format!("「{t}」")).unwrap_or_else(|| n.kind_ja().to_owned());
+        self.error(n.pos, field, format!("true か false を書いてください（{shown}が書かれています）。"));
+        None
+    }
+
+    /// `YYYY-MM-DD`, a real calendar date.
+    pub fn date(&mut self, n: &Node, field: &str) -> Option<NaiveDate> {
+        let text = self.string(n, field)?;
+        match parse_date(&text) {
+            Ok(d) => Some(d),
+            Err(msg) => {
+                self.error(n.pos, field, msg);
+                None
+            }
+        }
+    }
+
+    /// A list; each item is passed with its own field path (`field[i]`, 1-based).
+    pub fn seq<'n>(&mut self, n: &'n Node, field: &str) -> Option<Vec<(String, &'n Node)>> {
+        match &n.value {
+            Value::Seq(items) => Some(items.iter().enumerate().map(|(i, item)| (format!("{field}[{}]", i + 1), item)).collect()),
+            _ if n.is_null() => Some(Vec::new()),
+            _ => {
+                let example = scalar_text(n).map(|t| format!("（例: [{t}]）")).unwrap_or_default();
+                self.error(n.pos, field, format!("リストを書いてください{example}。{}が書かれています。", n.kind_ja()));
+                None
+            }
+        }
+    }
+
+    /// A list of strings.
+    pub fn str_list(&mut self, n: &Node, field: &str) -> Vec<(String, Pos)> {
+        let Some(items) = self.seq(n, field) else { return Vec::new() };
+        items
+            .into_iter()
+            .filter_map(|(path, item)| self.string(item, &path).map(|s| (s, item.pos)))
+            .filter(|(s, _)| !s.trim().is_empty())
+            .collect()
+    }
+}
+
+/// A mapping being decoded.
+pub struct MapView<'n> {
+    entries: &'n [(Key, Node)],
+    pub pos: Pos,
+    field: String,
+}
+
+impl<'n> MapView<'n> {
+    pub fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
+    }
+
+    /// Position of the key itself (for messages about a whole entry).
+    pub fn key_pos(&self, key: &str) -> Option<Pos> {
+        self.entries.iter().find(|(k, _)| k.name == key).map(|(k, _)| k.pos)
+    }
+
+    pub fn path(&self, key: &str) -> String {
+        join(&self.field, key)
+    }
+}
+
+fn join(field: &str, key: &str) -> String {
+    if field.is_empty() { key.to_owned() } else { format!("{field}.{key}") }
+}
+
+fn scalar_text(n: &Node) -> Option<&str> {
+    match &n.value {
+        Value::Scalar { text, .. } if !n.is_null() => Some(text),
+        _ => None,
+    }
+}
+
+/// Parses `YYYY-MM-DD`, telling apart a malformed text from an impossible date.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let shaped = parts.len() == 3
+        && parts[0].len() == 4
+        && (1..=2).contains(&parts[1].len())
+        && (1..=2).contains(&parts[2].len())
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if !shaped {
+        return Err(format!("日付は 2026-10-01 の形で書いてください（「{t}」）。"));
+    }
+    let (y, m, d) = (parts[0].parse::<i32>().unwrap_or(0), parts[1].parse::<u32>().unwrap_or(0), parts[2].parse::<u32>().unwrap_or(0));
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("{y}年{m}月{d}日という日付はありません（「{t}」）。"))
+}

@@ -1,0 +1,376 @@
+//! One `resources/<id>.yaml` → `model::Resource`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use super::decode::{Ctx, MapView};
+use super::geo::check_point;
+use super::normalize;
+use super::site::opt_checked;
+use super::suggest::suggest;
+use super::yaml::Node;
+use crate::model::{
+    Accepting, AcceptingStatus, Accessibility, Address, Feature, Location, Resource, Source, Status, Tri, Verified,
+    VerifyMethod,
+};
+
+pub const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "name_kana",
+    "categories",
+    "tags",
+    "description",
+    "address",
+    "location",
+    "phone",
+    "url",
+    "email",
+    "organization",
+    "schedule",
+    "fees",
+    "audience",
+    "accessibility",
+    "accepting",
+    "verified",
+    "status",
+    "source",
+];
+
+/// A verification older than this is flagged: the facts may have changed.
+const STALE_VERIFIED_DAYS: i64 = 365;
+/// "空きあり" said more than half a year ago is likely out of date.
+const STALE_ACCEPTING_DAYS: i64 = 183;
+
+/// What a resource needs to know about the rest of the content.
+pub struct Context<'a> {
+    pub categories: &'a HashSet<String>,
+    /// Japanese category name → id, to suggest `salon` for `サロン`.
+    pub category_names: &'a HashMap<String, String>,
+    /// The municipality's name (e.g. 豊明市), to find the 町字 in an address.
+    pub municipality: &'a str,
+}
+
+pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Option<Resource> {
+    let m = cx.map(root, "", FIELDS)?;
+    let id = cx.req_str(&m, "id").and_then(|id| {
+        let pos = m.get("id").map_or(m.pos, |n| n.pos);
+        if let Err(msg) = normalize::check_id(&id) {
+            cx.error(pos, "id", msg);
+            return None;
+        }
+        if id != stem {
+            cx.error(pos, "id", format!("id「{id}」がファイル名「{stem}.yaml」と違います。ファイル名を {id}.yaml にするか、id を {stem} にしてください。"));
+            return None;
+        }
+        Some(id)
+    });
+    let name = cx.req_str(&m, "name").map(|s| s.trim().to_owned());
+    let name_kana = cx.opt_str(&m, "name_kana").map(|s| s.trim().to_owned());
+    if let (Some(k), Some(n)) = (&name_kana, m.get("name_kana")) {
+        if !normalize::is_kana(k) {
+            cx.warn(n.pos, "name_kana", format!("読み「{k}」にひらがな・カタカナ以外の文字があります。"));
+        }
+    }
+    let categories = categories(cx, &m, ctx);
+    let tags: Vec<String> = match m.get("tags") {
+        Some(n) => {
+            let mut t: Vec<String> = cx.str_list(n, "tags").into_iter().map(|(s, _)| s.trim().to_owned()).collect();
+            let mut seen = HashSet::new();
+            t.retain(|x| seen.insert(x.clone()));
+            t
+        }
+        None => Vec::new(),
+    };
+    let description = cx.opt_str(&m, "description").unwrap_or_default();
+    let address = m.get("address").filter(|n| !n.is_null()).map(|n| address(cx, n, ctx.municipality));
+    let location = m.get("location").filter(|n| !n.is_null()).map(|n| location(cx, n));
+    let phone = opt_checked(cx, &m, "phone", normalize::phone);
+    let url = opt_checked(cx, &m, "url", normalize::url);
+    let email = opt_checked(cx, &m, "email", normalize::email);
+    let organization = cx.opt_str(&m, "organization");
+    let schedule = m.get("schedule").map(|n| super::schedule::decode(cx, n)).unwrap_or_default();
+    let fees = cx.opt_str(&m, "fees");
+    let audience = cx.opt_str(&m, "audience");
+    let accessibility = m.get("accessibility").filter(|n| !n.is_null()).map(|n| accessibility(cx, n));
+    let accepting = m.get("accepting").filter(|n| !n.is_null()).map(|n| accepting(cx, n));
+    let verified = m.get("verified").filter(|n| !n.is_null()).map(|n| verified(cx, n));
+    let status = match m.get("status") {
+        Some(n) if !n.is_null() => keyword(cx, n, "status", &[("active", Status::Active), ("suspended", Status::Suspended), ("closed", Status::Closed)], &[("公開", Status::Active), ("休止中", Status::Suspended), ("休止", Status::Suspended), ("終了", Status::Closed)]),
+        _ => Some(Status::Active),
+    };
+    let source = m.get("source").filter(|n| !n.is_null()).map(|n| source(cx, n));
+    if name_kana.is_none() && source.is_none() {
+        cx.warn(m.pos, "name_kana", "読みがありません。検索やふりがなに使うので、ひらがなかカタカナで書いてください。");
+    }
+    Some(Resource {
+        id: id?,
+        name: name?,
+        name_kana,
+        categories: categories?,
+        tags,
+        description,
+        address: address.flatten(),
+        location: location.flatten(),
+        phone: phone?,
+        url: url?,
+        email: email?,
+        organization,
+        schedule,
+        fees,
+        audience,
+        accessibility: accessibility.flatten().unwrap_or_default(),
+        accepting: accepting.flatten(),
+        verified: verified.flatten(),
+        status: status?,
+        source: source.flatten(),
+        file: cx.file.clone(),
+    })
+    .filter(|_| !cx.has_errors())
+}
+
+fn categories(cx: &mut Ctx, m: &MapView<'_>, ctx: &Context<'_>) -> Option<Vec<String>> {
+    let Some(n) = m.get("categories") else {
+        cx.error(m.pos, "categories", "必須の項目がありません（categories.yaml の id を1つ以上、例: [salon]）。");
+        return None;
+    };
+    let items = cx.str_list(n, "categories");
+    if items.is_empty() {
+        cx.error(n.pos, "categories", "カテゴリを1つ以上書いてください（例: [salon]）。");
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (c, pos) in items {
+        let c = c.trim().to_owned();
+        if ctx.categories.contains(&c) {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+            continue;
+        }
+        ok = false;
+        let s = ctx
+            .category_names
+            .get(&c)
+            .cloned()
+            .or_else(|| suggest(&c, ctx.categories.iter().map(String::as_str)).map(str::to_owned));
+        cx.error_suggest(pos, "categories", &format!("不明なカテゴリ「{c}」です。"), s);
+    }
+    ok.then_some(out)
+}
+
+fn address(cx: &mut Ctx, n: &Node, municipality: &str) -> Option<Address> {
+    let m = cx.map(n, "address", &["postal_code", "text", "town"])?;
+    let postal_code = opt_checked(cx, &m, "postal_code", normalize::postal_code);
+    let text = cx.req_str(&m, "text").map(|t| t.trim().to_owned());
+    let town = cx.opt_str(&m, "town").or_else(|| text.as_deref().and_then(|t| derive_town(t, municipality)));
+    Some(Address { postal_code: postal_code?, text: text?, town })
+}
+
+/// The 町字 of an address: what follows the prefecture and municipality, up to and
+/// including the first 丁目 or 町, else up to the first digit. 大字 and 字 are dropped.
+pub fn derive_town(text: &str, municipality: &str) -> Option<String> {
+    let mut rest = text.trim();
+    if let Some(i) = rest.find(municipality).filter(|_| !municipality.is_empty()) {
+        rest = &rest[i + municipality.len()..];
+    } else {
+        for sep in ["都", "道", "府", "県"] {
+            if let Some(i) = rest.find(sep).filter(|i| *i <= 12) {
+                rest = &rest[i + sep.len()..];
+                break;
+            }
+        }
+        // Cut the municipality: the first 市, 区, 町 or 村 after a 郡 if any.
+        if let Some(i) = rest.find('郡') {
+            rest = &rest[i + '郡'.len_utf8()..];
+        }
+        if let Some(i) = rest.find(['市', '区', '村']) {
+            rest = &rest[i + 3..];
+        }
+    }
+    let rest = rest.trim_start_matches("大字").trim();
+    let cut = if let Some(i) = rest.find("丁目") {
+        i + "丁目".len()
+    } else if let Some(i) = rest.find('町') {
+        i + '町'.len_utf8()
+    } else if let Some(i) = rest.find('字') {
+        i
+    } else {
+        rest.find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '番' || c == '-').unwrap_or(rest.len())
+    };
+    let town = rest[..cut].trim();
+    (!town.is_empty()).then(|| town.to_owned())
+}
+
+fn location(cx: &mut Ctx, n: &Node) -> Option<Location> {
+    let m = cx.map(n, "location", &["lat", "lon", "approximate"])?;
+    let lat = match m.get("lat") {
+        Some(v) => cx.f64(v, "location.lat"),
+        None => {
+            cx.error(m.pos, "location.lat", "必須の項目がありません（緯度）。");
+            None
+        }
+    };
+    let lon = match m.get("lon") {
+        Some(v) => cx.f64(v, "location.lon"),
+        None => {
+            cx.error(m.pos, "location.lon", "必須の項目がありません（経度）。");
+            None
+        }
+    };
+    let approximate = match m.get("approximate") {
+        Some(v) => cx.bool(v, "location.approximate"),
+        None => Some(false),
+    };
+    let (lat, lon) = (lat?, lon?);
+    if let Err(msg) = check_point(lat, lon) {
+        let pos = m.get("lat").map_or(m.pos, |n| n.pos);
+        cx.error(pos, "location", msg);
+        return None;
+    }
+    Some(Location { lat, lon, approximate: approximate? })
+}
+
+/// A value out of a small fixed vocabulary (English keys, plus Japanese aliases).
+fn keyword<T: Copy>(cx: &mut Ctx, n: &Node, field: &str, keys: &[(&str, T)], aliases: &[(&str, T)]) -> Option<T> {
+    let text = cx.string(n, field)?;
+    let t = text.trim();
+    if let Some((_, v)) = keys.iter().chain(aliases).find(|(k, _)| *k == t || k.eq_ignore_ascii_case(t)) {
+        return Some(*v);
+    }
+    let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+    let s = suggest(t, names.iter().copied()).map(str::to_owned);
+    cx.error_suggest(n.pos, field, &format!("「{t}」は使えません。{} のどれかを書いてください。", names.join(" / ")), s);
+    None
+}
+
+fn accessibility(cx: &mut Ctx, n: &Node) -> Option<Accessibility> {
+    let mut known: Vec<&str> = Feature::ALL.iter().map(|f| f.key()).collect();
+    known.push("note");
+    let m = cx.map(n, "accessibility", &known)?;
+    let mut features = BTreeMap::new();
+    for f in Feature::ALL {
+        let Some(v) = m.get(f.key()) else { continue };
+        if v.is_null() {
+            continue;
+        }
+        // true/false are accepted because YAML 1.1 habits write yes/no that way.
+        let tri = keyword(
+            cx,
+            v,
+            &m.path(f.key()),
+            &[("yes", Tri::Yes), ("no", Tri::No), ("unknown", Tri::Unknown)],
+            &[("true", Tri::Yes), ("false", Tri::No), ("あり", Tri::Yes), ("可", Tri::Yes), ("なし", Tri::No), ("不可", Tri::No), ("不明", Tri::Unknown)],
+        );
+        if let Some(t) = tri {
+            features.insert(f, t);
+        }
+    }
+    let note = cx.opt_str(&m, "note");
+    Some(Accessibility { features, note })
+}
+
+fn accepting(cx: &mut Ctx, n: &Node) -> Option<Accepting> {
+    let m = cx.map(n, "accepting", &["status", "as_of"])?;
+    let status = match m.get("status") {
+        Some(v) => keyword(
+            cx,
+            v,
+            "accepting.status",
+            &[("open", AcceptingStatus::Open), ("visit", AcceptingStatus::Visit), ("full", AcceptingStatus::Full)],
+            &[("空きあり", AcceptingStatus::Open), ("見学可", AcceptingStatus::Visit), ("満員", AcceptingStatus::Full)],
+        ),
+        None => {
+            cx.error(m.pos, "accepting.status", "必須の項目がありません（open / visit / full）。");
+            None
+        }
+    };
+    let as_of = past_date(cx, &m, "as_of", "accepting.as_of", STALE_ACCEPTING_DAYS, "受け入れ状況");
+    Some(Accepting { status: status?, as_of: as_of? })
+}
+
+fn verified(cx: &mut Ctx, n: &Node) -> Option<Verified> {
+    let m = cx.map(n, "verified", &["date", "by", "method"])?;
+    let date = past_date(cx, &m, "date", "verified.date", STALE_VERIFIED_DAYS, "確認日");
+    let by = cx.req_str(&m, "by");
+    let method = match m.get("method") {
+        Some(v) => keyword(
+            cx,
+            v,
+            "verified.method",
+            &[("phone", VerifyMethod::Phone), ("visit", VerifyMethod::Visit), ("self", VerifyMethod::SelfReport)],
+            &[("電話", VerifyMethod::Phone), ("訪問", VerifyMethod::Visit), ("本人申告", VerifyMethod::SelfReport)],
+        ),
+        None => {
+            cx.error(m.pos, "verified.method", "必須の項目がありません（phone / visit / self）。");
+            None
+        }
+    };
+    Some(Verified { date: date?, by: by?, method: method? })
+}
+
+/// A required date that must not lie in the future, with a warning when it is older
+/// than `stale_days`.
+fn past_date(cx: &mut Ctx, m: &MapView<'_>, key: &str, field: &str, stale_days: i64, what: &str) -> Option<chrono::NaiveDate> {
+    let Some(n) = m.get(key) else {
+        cx.error(m.pos, field, "必須の項目がありません（2026-10-01 のような日付）。");
+        return None;
+    };
+    let d = cx.date(n, field)?;
+    if d > cx.today {
+        cx.error(n.pos, field, format!("{what}の日付 {d} が未来になっています（今日は {}）。", cx.today));
+        return None;
+    }
+    let age = (cx.today - d).num_days();
+    if age > stale_days {
+        cx.warn(n.pos, field, format!("{what}が {d} で、{age}日前の情報です。もう一度確かめてください。"));
+    }
+    Some(d)
+}
+
+fn source(cx: &mut Ctx, n: &Node) -> Option<Source> {
+    let m = cx.map(n, "source", &["dataset", "id", "fields", "imported"])?;
+    let dataset = cx.req_str(&m, "dataset");
+    let id = cx.req_str(&m, "id");
+    let fields = match m.get("fields") {
+        Some(f) => {
+            let items = cx.str_list(f, "source.fields");
+            let mut out = Vec::new();
+            for (name, pos) in items {
+                if FIELDS.contains(&name.as_str()) {
+                    out.push(name);
+                } else {
+                    let s = suggest(&name, FIELDS.iter().copied()).map(str::to_owned);
+                    cx.error_suggest(pos, "source.fields", &format!("「{name}」はリソースの項目名ではありません。"), s);
+                }
+            }
+            out
+        }
+        None => Vec::new(),
+    };
+    let imported = match m.get("imported") {
+        Some(d) if !d.is_null() => Some(cx.date(d, "source.imported")?),
+        _ => None,
+    };
+    Some(Source { dataset: dataset?, id: id?, fields, imported })
+}
+
+/// The file stem, the id the file must carry.
+pub fn stem(path: &Path) -> String {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::derive_town;
+
+    #[test]
+    fn towns_from_addresses() {
+        assert_eq!(derive_town("愛知県豊明市沓掛町田楽ケ窪1-53", "豊明市").as_deref(), Some("沓掛町"));
+        assert_eq!(derive_town("愛知県豊明市新栄町二丁目5", "豊明市").as_deref(), Some("新栄町二丁目"));
+        assert_eq!(derive_town("愛知県豊明市二村台三丁目1-1", "豊明市").as_deref(), Some("二村台三丁目"));
+        assert_eq!(derive_town("愛知県豊山町大字豊場字八反107", "豊山町").as_deref(), Some("豊場"));
+        assert_eq!(derive_town("豊明市阿野町稲葉14", "豊明市").as_deref(), Some("阿野町"));
+    }
+}
