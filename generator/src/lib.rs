@@ -19,3 +19,4 @@ pub mod render;
 pub mod seo;
 pub mod write;
 pub mod progress;
+pub mod bench;

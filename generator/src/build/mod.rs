@@ -269,3 +269,29 @@ fn copy_tree(src: &Path, staging: &Staging, dest: &str) -> Result<(), BuildError
     }
     Ok(())
 }
+
+/// `tsunagu build` options (also used by `tsunagu serve`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct BuildArgs {
+    #[arg(long, value_name = "DIR", default_value = "content", help = "地域資源の YAML とページがあるディレクトリ")]
+    pub content: PathBuf,
+    #[arg(long, value_name = "DIR", default_value = "themes", help = "テーマのディレクトリ（default テーマを使います）")]
+    pub themes: PathBuf,
+    #[arg(long, value_name = "DIR", default_value = "public", help = "出力先（丸ごと入れ替えます）")]
+    pub out: PathBuf,
+    #[arg(long, short, help = "進み具合と結果を表示しません（誤りは表示します）")]
+    pub quiet: bool,
+}
+
+impl BuildArgs {
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions::new(&self.content, &self.themes, &self.out)
+    }
+}
+
+/// `tsunagu check` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    #[arg(long, value_name = "DIR", default_value = "content", help = "検査するディレクトリ")]
+    pub content: PathBuf,
+}

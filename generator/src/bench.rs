@@ -1,0 +1,253 @@
+//! `tsunagu synth` writes a synthetic corpus of realistic Japanese resource records;
+//! `tsunagu bench` builds corpora of several sizes in child processes and reports wall
+//! time, peak memory (the child's VmHWM from /proc, Linux only) and the disk floor: the
+//! time `cp -r` takes to copy the very output tree the build wrote, measured in the same
+//! run so both see the same disk and page-cache state.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{what} が失敗しました（終了コード {code:?}）")]
+    Child { what: String, code: Option<i32> },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BenchError + '_ {
+    move |source| BenchError::Io { path: path.to_path_buf(), source }
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct SynthArgs {
+    #[arg(long, default_value_t = 1000, help = "書き出す資源の件数")]
+    pub count: usize,
+    #[arg(long, value_name = "DIR", help = "書き出す先（DIR/content/ を作ります）")]
+    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", default_value = "content", help = "site.yaml と categories.yaml を写す元")]
+    pub from: PathBuf,
+    #[arg(long, default_value_t = 42, help = "乱数の種（同じ種なら同じ内容）")]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchArgs {
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000", help = "測る件数（カンマ区切り）")]
+    pub sizes: Vec<usize>,
+    #[arg(long, value_name = "DIR", default_value = "target/bench", help = "作業ディレクトリ")]
+    pub work: PathBuf,
+    #[arg(long, value_name = "DIR", default_value = "content", help = "site.yaml と categories.yaml を写す元")]
+    pub from: PathBuf,
+    #[arg(long, value_name = "DIR", default_value = "themes")]
+    pub themes: PathBuf,
+}
+
+/// One line of YAML (writing to a String cannot fail, so no Result to handle).
+macro_rules! yl {
+    ($y:expr, $($t:tt)*) => {{
+        $y.push_str(&format!($($t)*));
+        $y.push('\n');
+    }};
+}
+
+/// A small deterministic generator (xorshift64*): the corpus must be the same on every
+/// machine so figures compare, and no randomness crate is needed for that.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+const TOWNS: &[(&str, &str)] = &[
+    ("沓掛町", "470-1101"), ("阿野町", "470-1141"), ("新田町", "470-1195"), ("前後町", "470-1131"),
+    ("二村台", "470-1124"), ("三崎町", "470-1121"), ("栄町", "470-1112"), ("大久伝町", "470-1111"),
+    ("間米町", "470-1113"), ("西川町", "470-1137"), ("正戸町", "470-1126"), ("中島町", "470-1127"),
+    ("吉池町", "470-1161"), ("四季の台", "470-1102"), ("舘町", "470-1162"), ("大脇町", "470-1156"),
+    ("桶狭間", "470-1153"), ("夏山町", "470-1106"), ("串田町", "470-1144"), ("高鴨町", "470-1122"),
+];
+const PLACE: &[&str] = &["公民館", "集会所", "コミュニティセンター", "福祉会館", "会館", "寺", "神社会館", "喫茶", "カフェ", "体育館", "老人憩の家", "地区センター"];
+const KAYOI: &[(&str, &str, &[&str])] = &[
+    ("salon", "ふれあいサロン", &["おしゃべり", "お茶会", "手芸"]),
+    ("salon", "いきいきサロン", &["お茶会", "歌", "脳トレ"]),
+    ("exercise", "いきいき体操教室", &["体操", "筋トレ", "転倒予防"]),
+    ("exercise", "朝のラジオ体操", &["体操", "朝", "ラジオ体操"]),
+    ("dementia-cafe", "オレンジカフェ", &["認知症", "相談", "家族会"]),
+    ("hobby", "健康マージャンの会", &["麻雀", "脳トレ"]),
+    ("hobby", "囲碁・将棋の会", &["囲碁", "将棋"]),
+];
+const FACILITY: &[(&str, &[&str], &str)] = &[
+    ("care", &["デイサービス", "訪問介護ステーション", "グループホーム", "小規模多機能ホーム"], "介護"),
+    ("clinic", &["内科クリニック", "整形外科", "眼科医院", "耳鼻咽喉科"], "診療"),
+    ("hospital", &["病院", "記念病院"], "病院"),
+    ("dental", &["歯科医院", "デンタルクリニック"], "歯科"),
+    ("pharmacy", &["薬局", "調剤薬局"], "薬"),
+    ("houkatsu", &["地域包括支援センター"], "相談"),
+    ("accessible-toilet", &["多目的トイレ"], "トイレ"),
+    ("orange-supporter", &["商店", "書店", "スーパー", "郵便局"], "見守り"),
+    ("kodomo-shokudo", &["子ども食堂"], "食事"),
+    ("mobile-market", &["移動スーパー とくし丸"], "買い物"),
+    ("welfare-taxi", &["福祉タクシー"], "送迎"),
+    ("emergency-site", &["公園", "グラウンド"], "避難"),
+    ("shelter", &["小学校", "中学校", "体育館"], "避難"),
+    ("aed", &["AED"], "AED"),
+];
+const SURNAME: &[&str] = &["さくら", "ひまわり", "すずらん", "あおば", "みどり", "はなみずき", "つばき", "ゆりの木", "こもれび", "やまびこ", "ほほえみ", "なごみ"];
+const DAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat"];
+
+fn write_resource(rng: &mut Rng, i: usize, dir: &Path) -> Result<(), BenchError> {
+    let (town, postal) = TOWNS[rng.below(TOWNS.len())];
+    let kayoi = rng.below(10) < 4;
+    let mut y = String::with_capacity(1500);
+    let (cat, name, tags): (&str, String, Vec<&str>) = if kayoi {
+        let (cat, kind, tags) = KAYOI[rng.below(KAYOI.len())];
+        (cat, format!("{}{} {}", town.trim_end_matches('町'), rng.pick(PLACE), kind), tags.to_vec())
+    } else {
+        let (cat, kinds, tag) = FACILITY[rng.below(FACILITY.len())];
+        (cat, format!("{}{}", rng.pick(SURNAME), rng.pick(kinds)), vec![tag])
+    };
+    let id = format!("synth-{cat}-{i:06}");
+    let lat = 35.0505 + (rng.unit() - 0.5) * 0.06;
+    let lon = 137.0128 + (rng.unit() - 0.5) * 0.07;
+    yl!(y, "id: {id}");
+    yl!(y, "name: {name}");
+    yl!(y, "categories: [{cat}]");
+    yl!(y, "tags: [{}]", tags.join(", "));
+    yl!(
+        y,
+        "description: |\n  {town}の{name}です。地域の皆さんが気軽に立ち寄れる場所として、{}年から活動しています。\n\n  - 初めての方も歓迎します\n  - 詳しくはお電話でお問い合わせください",
+        2000 + rng.below(25)
+    );
+    yl!(y, "address:\n  postal_code: {postal}\n  text: 愛知県豊明市{town}{}-{}\n  town: {town}", 1 + rng.below(120), 1 + rng.below(30));
+    yl!(y, "location:\n  lat: {lat:.6}\n  lon: {lon:.6}");
+    yl!(y, "phone: 0562-{:02}-{:04}", 90 + rng.below(9), rng.below(10000));
+    if kayoi {
+        let d1 = rng.pick(DAYS);
+        let h = 9 + rng.below(6);
+        yl!(y, "schedule:\n  rules:\n    - weekly: [{d1}]\n      time: \"{h:02}:00-{:02}:30\"", h + 1);
+        if rng.below(2) == 0 {
+            yl!(y, "    - monthly_nth: [2, 4]\n      day: {}\n      time: \"13:30-15:00\"", rng.pick(DAYS));
+        }
+        yl!(y, "  closed:\n    holidays: true\n    year_end: true");
+        yl!(y, "fees: 1回{}円", [0, 100, 200, 300][rng.below(4)]);
+        yl!(y, "audience: 市内在住のおおむね65歳以上の方");
+        yl!(y, "accepting:\n  status: {}\n  as_of: 2026-10-01", ["open", "visit", "full"][rng.below(3)]);
+    }
+    let tri = |r: &mut Rng| ["yes", "no", "unknown"][r.below(3)];
+    yl!(
+        y,
+        "accessibility:\n  wheelchair: {}\n  step_free: {}\n  accessible_toilet: {}\n  parking: {}",
+        tri(rng), tri(rng), tri(rng), tri(rng)
+    );
+    yl!(y, "verified:\n  date: 2026-{:02}-{:02}\n  by: 豊明市 長寿課\n  method: phone", 1 + rng.below(10), 1 + rng.below(28));
+    let path = dir.join(format!("{id}.yaml"));
+    std::fs::write(&path, y).map_err(io(&path))
+}
+
+/// Writes `<out>/content/` with `count` synthetic resources.
+pub fn synth(args: &SynthArgs) -> Result<(), BenchError> {
+    let content = args.out.join("content");
+    let res = content.join("resources");
+    std::fs::create_dir_all(&res).map_err(io(&res))?;
+    for f in ["site.yaml", "categories.yaml"] {
+        let src = args.from.join(f);
+        std::fs::copy(&src, content.join(f)).map_err(io(&src))?;
+    }
+    let mut rng = Rng(args.seed.max(1));
+    for i in 0..args.count {
+        write_resource(&mut rng, i, &res)?;
+    }
+    eprintln!("{} 件の資源を {} に書き出しました。", args.count, res.display());
+    Ok(())
+}
+
+/// Peak resident memory of this process so far (VmHWM), in KiB; Linux only.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn timed(what: &str, cmd: &mut Command) -> Result<(f64, String), BenchError> {
+    let t = Instant::now();
+    let out = cmd.output().map_err(|source| BenchError::Io { path: PathBuf::from(what), source })?;
+    let secs = t.elapsed().as_secs_f64();
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        return Err(BenchError::Child { what: what.to_string(), code: out.status.code() });
+    }
+    Ok((secs, String::from_utf8_lossy(&out.stderr).into_owned()))
+}
+
+fn peak_from(stderr: &str) -> Option<u64> {
+    stderr.lines().find_map(|l| l.strip_prefix("tsunagu-peak-rss-kib: ")).and_then(|v| v.trim().parse().ok())
+}
+
+/// Runs the benchmark and prints a Markdown table.
+pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
+    let exe = std::env::current_exe().map_err(io(Path::new("tsunagu")))?;
+    let mut table = String::from(
+        "| resources | files | build (no previous) | peak RSS | rebuild (previous kept) | peak RSS | cp -r floor | build / floor |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for &n in &args.sizes {
+        let dir = args.work.join(format!("n{n}"));
+        if !dir.join("content/resources").is_dir() {
+            synth(&SynthArgs { count: n, out: dir.clone(), from: args.from.clone(), seed: 42 })?;
+        }
+        let out = dir.join("public");
+        let copy = dir.join("public-copy");
+        for d in [&out, &copy] {
+            if d.exists() {
+                std::fs::remove_dir_all(d).map_err(io(d))?;
+            }
+        }
+        let build = || {
+            let mut c = Command::new(&exe);
+            c.arg("build").arg("--content").arg(dir.join("content")).arg("--themes").arg(&args.themes);
+            c.arg("--out").arg(&out).arg("--quiet").env("TSUNAGU_PRINT_PEAK", "1");
+            c
+        };
+        let (cold, e1) = timed("tsunagu build", &mut build())?;
+        let (warm, e2) = timed("tsunagu build (2)", &mut build())?;
+        let files = count_files(&out);
+        let (floor, _) = timed("cp -r", Command::new("cp").arg("-r").arg(&out).arg(&copy))?;
+        std::fs::remove_dir_all(&copy).map_err(io(&copy))?;
+        let mib = |s: &str| peak_from(s).map(|k| format!("{:.0} MiB", k as f64 / 1024.0)).unwrap_or_else(|| "?".into());
+        let row = format!(
+            "| {n} | {files} | {cold:.2} s | {} | {warm:.2} s | {} | {floor:.2} s | {:.2}× |\n",
+            mib(&e1),
+            mib(&e2),
+            cold / floor
+        );
+        eprint!("{row}");
+        table.push_str(&row);
+    }
+    println!("{table}");
+    Ok(())
+}
+
+fn count_files(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => count_files(&e.path()),
+            Ok(_) => 1,
+            Err(_) => 0,
+        })
+        .sum()
+}
