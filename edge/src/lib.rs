@@ -2,6 +2,10 @@
 //! natively (SQLite). Domain modules know nothing of either runtime; storage goes through
 //! [`store::Db`], time through [`clock::Clock`], attachments through [`blobs::Blobs`].
 
+pub mod access;
+pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod blobs;
 pub mod clock;
 pub mod config;
@@ -9,5 +13,6 @@ pub mod migrations;
 pub mod rand;
 pub mod state;
 pub mod store;
+pub mod time;
 
 pub use state::AppState;
