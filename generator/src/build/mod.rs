@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::load::{self, Diagnostic};
 use crate::model::Content;
 use crate::output::OutputFile;
-use crate::render::pages::{NextDates, PageSet};
+use crate::render::pages::PageSet;
 use crate::render::view::Link;
 use crate::render::{RenderError, Renderer};
 use crate::write::{Staging, WriteError};
@@ -145,11 +145,6 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     Ok(report)
 }
 
-/// Upcoming sessions of a schedule, via the loader's schedule semantics.
-fn next_dates() -> NextDates {
-    |_schedule, _from, _n| Vec::new()
-}
-
 /// Builds the portal from already-loaded content (also used by the benchmark).
 pub fn build_content(
     content: &Content,
@@ -177,7 +172,7 @@ pub fn build_content(
     let provided: HashSet<String> = extra.iter().map(|f| f.path.clone()).collect();
     let data_files = data_links(&ix, &extra);
 
-    let pages = PageSet::new(&ix, opts.build_date(), next_dates(), provided.clone(), data_files);
+    let pages = PageSet::new(&ix, opts.build_date(), provided.clone(), data_files);
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
     timer.time("render+write", || {

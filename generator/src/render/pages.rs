@@ -39,10 +39,6 @@ pub enum Job {
     NotFound,
 }
 
-/// Computes upcoming sessions: the schedule semantics live with the loader
-/// (`crate::schedule`); this indirection keeps the page code independent of it.
-pub type NextDates = fn(&crate::model::Schedule, NaiveDate, usize) -> Vec<(NaiveDate, Option<String>)>;
-
 pub struct PageSet<'a> {
     ix: &'a Index<'a>,
     base_url: &'a str,
@@ -52,7 +48,6 @@ pub struct PageSet<'a> {
     areas: Vec<(&'a String, &'a Group)>,
     pages: Vec<usize>,
     today: NaiveDate,
-    next_dates: NextDates,
     /// Output paths other parts of the build already provide (search, exports):
     /// the pipeline does not render its placeholder for them.
     provided: HashSet<String>,
@@ -101,8 +96,7 @@ impl<'a> PageSet<'a> {
     pub fn new(
         ix: &'a Index<'a>,
         today: NaiveDate,
-        next_dates: NextDates,
-        provided: HashSet<String>,
+            provided: HashSet<String>,
         data_files: Vec<Link>,
     ) -> Self {
         let site = &ix.content.site;
@@ -140,7 +134,6 @@ impl<'a> PageSet<'a> {
             areas: ix.areas.iter().collect(),
             pages,
             today,
-            next_dates,
             provided,
             data_files,
         }
@@ -347,17 +340,6 @@ impl<'a> PageSet<'a> {
         let meta = self.meta(path.clone(), res.name.clone(), description, "article");
         let page_url = meta.canonical.clone();
         let ld = jsonld::resource(res, self.ix.schema_type(i), &page_url, &summary);
-        let next: Vec<String> = if res.status == Status::Active {
-            (self.next_dates)(&res.schedule, self.today, NEXT_DATES)
-                .into_iter()
-                .map(|(d, t)| match t {
-                    Some(t) => format!("{} {t}", schedule_text::date(d)),
-                    None => schedule_text::date(d),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
         let v = view::ResourceView {
             id: res.id.clone(),
             name: res.name.clone(),
@@ -380,7 +362,7 @@ impl<'a> PageSet<'a> {
             website: res.url.clone(),
             email: res.email.clone(),
             organization: res.organization.clone(),
-            schedule: view::schedule_view(res, next),
+            schedule: view::schedule_view(res, self.today, NEXT_DATES),
             fees: res.fees.clone(),
             audience: res.audience.clone(),
             accessibility: view::access_rows(res),

@@ -119,8 +119,8 @@ pub fn access_rows(r: &Resource) -> Vec<AccessRow> {
 pub struct ScheduleView {
     pub rules: Vec<String>,
     pub dates: Vec<String>,
-    pub seasons: Vec<String>,
-    pub closed: Vec<String>,
+    pub seasons: Option<String>,
+    pub closed: Option<String>,
     pub note: Option<String>,
     /// Upcoming sessions from the build date, e.g. "11月24日（火） 10:00〜11:30".
     pub next: Vec<String>,
@@ -193,10 +193,17 @@ pub fn area_link(r: &Resource) -> Option<Link> {
     town(r).map(|t| Link { label: t.to_string(), url: area_url(&crate::build::index::slug(t)) })
 }
 
-pub fn schedule_view(r: &Resource, next: Vec<String>) -> ScheduleView {
+/// The schedule as lines of Japanese, with the next `next` sessions from `today`
+/// (holidays and closures taken into account by `crate::schedule`).
+pub fn schedule_view(r: &Resource, today: chrono::NaiveDate, next: usize) -> ScheduleView {
     let s = &r.schedule;
+    let upcoming = if r.status == Status::Active {
+        s.next_dates(today, next).iter().map(|o| o.describe_ja()).collect()
+    } else {
+        Vec::new()
+    };
     ScheduleView {
-        rules: s.rules.iter().map(st::rule).collect(),
+        rules: s.describe_rules(),
         dates: s
             .dates
             .iter()
@@ -204,7 +211,7 @@ pub fn schedule_view(r: &Resource, next: Vec<String>) -> ScheduleView {
                 let mut line = st::date(d.date);
                 if let Some(t) = &d.time {
                     line.push(' ');
-                    line.push_str(&st::time_range(t));
+                    line.push_str(&crate::schedule::time_ja(t));
                 }
                 if let Some(n) = &d.note {
                     line.push_str(&format!("（{n}）"));
@@ -212,10 +219,10 @@ pub fn schedule_view(r: &Resource, next: Vec<String>) -> ScheduleView {
                 line
             })
             .collect(),
-        seasons: s.seasons.iter().map(st::season).collect(),
-        closed: st::closed(s),
+        seasons: s.describe_seasons(),
+        closed: s.closed.describe_ja(),
         note: s.note.clone(),
         empty: s.rules.is_empty() && s.dates.is_empty() && s.note.is_none(),
-        next,
+        next: upcoming,
     }
 }
