@@ -1,0 +1,144 @@
+//! CSV text → a header and numbered rows. Finds the header below metadata lines
+//! (高松市's `#LINK`, `#license` …), renames repeated column names (品川区's four
+//! 画像URL become 画像URL, 画像URL_2, 画像URL_3, 画像URL_4) and keeps each row's line
+//! number in the file for messages.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// One data row; `line` is where it starts in the file (1-based).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    pub fn get(&self, col: Option<usize>) -> &str {
+        col.and_then(|i| self.cells.get(i)).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').is_empty())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// 0 when the file has no header.
+    pub header_line: u64,
+    pub columns: Vec<String>,
+    /// Column names folded for matching (see [`fold_column`]).
+    folded: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("{line} 行目: CSV として読めません: {reason}")]
+    Csv { line: u64, reason: String },
+    #[error("見出し行が見つかりません（先頭 {scanned} 行に {expected} を含む行がありません）")]
+    NoHeader { scanned: usize, expected: String },
+}
+
+/// Column names compare after NFKC, without spaces (「telephone　number」) and without a
+/// leading `#` (`#property`), case-insensitively.
+pub fn fold_column(s: &str) -> String {
+    let n: String = s.nfkc().collect();
+    n.trim_start_matches('#').chars().filter(|c| !c.is_whitespace() && *c != '\u{FEFF}').collect::<String>().to_lowercase()
+}
+
+/// Reads every record of a CSV, whatever its width.
+pub fn records(text: &str) -> Result<Vec<Row>, TableError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                out.push(Row { line, cells: record.iter().map(str::to_string).collect() });
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(TableError::Csv { line, reason: e.to_string() });
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Table {
+    /// The first record among the first `scan` for which `is_header` holds is the header;
+    /// the records above it are metadata and the ones below are data.
+    pub fn with_header(rows: Vec<Row>, scan: usize, expected: &str, is_header: impl Fn(&[String]) -> bool) -> Result<Table, TableError> {
+        let pos = rows
+            .iter()
+            .take(scan)
+            .position(|r| is_header(&r.cells.iter().map(|c| fold_column(c)).collect::<Vec<_>>()))
+            .ok_or_else(|| TableError::NoHeader { scanned: scan.min(rows.len()), expected: expected.to_string() })?;
+        let mut rows = rows;
+        let data = rows.split_off(pos + 1);
+        let header = rows.pop().expect("pos is within rows");
+        Ok(Table::new(header.line, dedupe(header.cells), data))
+    }
+
+    /// A table without a header row (医療機関コード一覧).
+    pub fn headerless(rows: Vec<Row>, columns: &[&str]) -> Table {
+        Table::new(0, columns.iter().map(|c| c.to_string()).collect(), rows)
+    }
+
+    fn new(header_line: u64, columns: Vec<String>, rows: Vec<Row>) -> Table {
+        let folded = columns.iter().map(|c| fold_column(c)).collect();
+        Table { header_line, columns, folded, rows }
+    }
+
+    /// Index of the first column named like any of `names` (compared folded).
+    pub fn col(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| {
+            let f = fold_column(n);
+            self.folded.iter().position(|c| *c == f)
+        })
+    }
+
+    /// The column's name as the file writes it, for messages.
+    pub fn name(&self, col: Option<usize>, fallback: &str) -> String {
+        col.and_then(|i| self.columns.get(i)).filter(|s| !s.trim().is_empty()).cloned().unwrap_or_else(|| fallback.to_string())
+    }
+}
+
+/// Repeated column names get `_2`, `_3` … so every column stays addressable.
+fn dedupe(cells: Vec<String>) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    cells
+        .into_iter()
+        .map(|c| {
+            let c = c.trim_start_matches('\u{FEFF}').trim().to_string();
+            let n = seen.entry(c.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 || c.is_empty() { c } else { format!("{c}_{n}") }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_below_metadata_and_duplicate_names() {
+        let text = "#LINK,x\n#license,y\n施設名,画像URL,画像URL\nA,1,2\n,,\n";
+        let t = Table::with_header(records(text).unwrap(), 20, "施設名", |c| c.iter().any(|c| c == "施設名")).unwrap();
+        assert_eq!(t.header_line, 3);
+        assert_eq!(t.columns, ["施設名", "画像URL", "画像URL_2"]);
+        assert_eq!(t.rows[0].line, 4);
+        assert!(t.rows[1].is_blank());
+        assert_eq!(t.col(&["画像url_2"]), Some(2));
+    }
+
+    #[test]
+    fn folded_names_ignore_spaces_and_hash() {
+        assert_eq!(fold_column("telephone　number"), "telephonenumber");
+        assert_eq!(fold_column("#property"), "property");
+    }
+}
