@@ -71,7 +71,10 @@ pub fn decode(cx: &mut Ctx, root: &Node) -> Vec<Category> {
             }
             ok
         });
-        if let (Some(id), Some(name), Some(icon), Some(color)) = (id, name, icon, color) {
+        // A category with a bad colour is kept (the load fails anyway) so that its
+        // children and parent are still checked and reported in the same run.
+        if let (Some(id), Some(name), Some(icon)) = (id, name, icon) {
+            let color = color.unwrap_or_default();
             out.push((Category { id, name, icon, color, parent, schema_type }, id_pos, parent_pos));
         }
     }

@@ -99,15 +99,20 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
         "monthly_nth" => {
             let node = m.get("monthly_nth")?;
             let mut nth = Vec::new();
+            let mut bad = false;
             for (path, item) in cx.seq(node, &m.path("monthly_nth"))? {
-                let v = cx.int(item, &path)?;
+                let Some(v) = cx.int(item, &path) else {
+                    bad = true;
+                    continue;
+                };
                 if !(v == -1 || (1..=5).contains(&v)) {
                     cx.error(item.pos, &path, format!("第{v}週はありません。1〜5（第1〜第5）か、最終週は -1 を書いてください。"));
-                    return None;
+                    bad = true;
+                    continue;
                 }
                 nth.push(v as i8);
             }
-            if nth.is_empty() {
+            if nth.is_empty() && !bad {
                 cx.error(node.pos, &m.path("monthly_nth"), "第何週かを1つ以上書いてください（例: [2, 4]）。");
                 return None;
             }
@@ -117,8 +122,11 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
                 cx.error(m.pos, &m.path("day"), "monthly_nth には曜日 day を書いてください（例: day: thu）。");
                 return None;
             };
-            let day = weekday(cx, day_node, &m.path("day"))?;
-            Recurrence::MonthlyNth { nth, day }
+            let day = weekday(cx, day_node, &m.path("day"));
+            if bad {
+                return None;
+            }
+            Recurrence::MonthlyNth { nth, day: day? }
         }
         _ => {
             let node = m.get("monthly_date")?;

@@ -207,7 +207,11 @@ fn cow_string(c: Cow<'_, str>) -> String {
 /// Known messages get a Japanese explanation; the original is kept in parentheses so
 /// nothing is lost for an unusual case.
 fn translate_scan_error(info: &str) -> String {
-    let ja = if info.contains("mapping values are not allowed") {
+    let ja = if info.contains("recursion limit") {
+        "入れ子が深すぎます"
+    } else if info.contains("illegal placement of ':'") {
+        "ここに「:」は書けません。前の行までに「[」や「{」が閉じられていないかもしれません"
+    } else if info.contains("mapping values are not allowed") {
         "ここに「:」は書けません。値に「:」を含めるときは全体を \"…\" で囲み、字下げ（インデント）をそろえてください"
     } else if info.contains("did not find expected key") || info.contains("did not find expected '-'") {
         "字下げ（インデント）がそろっていないか、項目名が見つかりません"
@@ -215,6 +219,8 @@ fn translate_scan_error(info: &str) -> String {
         "「[」で始めたリストが「]」で閉じられていません"
     } else if info.contains("did not find expected ',' or '}'") {
         "「{」で始めた項目が「}」で閉じられていません"
+    } else if info.contains("unclosed quote") || info.contains("quoted scalar") {
+        "引用符（\" または '）が閉じられていないか、続きの行の字下げがそろっていません"
     } else if info.contains("found unexpected end of stream") || info.contains("unexpected end") {
         "ファイルが途中で終わっています（引用符や括弧が閉じられていません）"
     } else if info.contains("found character that cannot start any token") {
@@ -227,8 +233,6 @@ fn translate_scan_error(info: &str) -> String {
         "字下げ（インデント）がそろっていません"
     } else if info.contains("invalid indentation") || info.contains("indentation") {
         "字下げ（インデント）がそろっていません"
-    } else if info.contains("unclosed quote") || info.contains("quoted scalar") {
-        "引用符（\" または '）が閉じられていません"
     } else {
         "YAMLの書き方に誤りがあります"
     };
