@@ -9,10 +9,21 @@ pub mod auth;
 pub mod blobs;
 pub mod clock;
 pub mod config;
+pub mod import;
 pub mod migrations;
+pub mod people;
 pub mod rand;
 pub mod state;
 pub mod store;
 pub mod time;
+pub mod timeline;
+
+// Cloudflare Workers runtime: D1 and R2 adapters and the `#[event(fetch)]` entry.
+#[cfg(target_arch = "wasm32")]
+pub mod d1;
+#[cfg(target_arch = "wasm32")]
+pub mod r2;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use state::AppState;
