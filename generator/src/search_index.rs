@@ -26,8 +26,20 @@ pub fn files(content: &Content) -> Vec<OutputFile> {
 pub fn files_with(content: &Content, opts: &Options) -> (Vec<OutputFile>, tsunagu_search::Stats) {
     let docs = documents(content);
     let index = tsunagu_search::build(&docs, opts);
-    let files = index.files.into_iter().map(|f| OutputFile::new(f.path, f.bytes)).collect();
+    let mut files: Vec<OutputFile> = index.files.into_iter().map(|f| OutputFile::new(f.path, f.bytes)).collect();
+    files.push(OutputFile::new("search/categories.json", categories_json(content)));
     (files, index.stats)
+}
+
+/// The category tree for the map's category filter (a parent selects its children's
+/// markers too): `[{id, name, parent, color}]`.
+fn categories_json(content: &Content) -> Vec<u8> {
+    let list: Vec<serde_json::Value> = content
+        .categories
+        .iter()
+        .map(|c| json!({"id": c.id, "name": c.name.ja, "parent": c.parent, "color": c.color}))
+        .collect();
+    serde_json::to_vec(&list).expect("categories serialise")
 }
 
 /// One search document per published resource, sorted by reading so that equal scores
