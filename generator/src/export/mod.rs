@@ -1,11 +1,140 @@
-//! Open data exports written by every build: CSV per category, HSDS 3.0 JSON
-//! (owned by the open data work). GeoJSON is written by the pipeline.
+//! Open data exports written by every build (the pipeline writes what `files` returns):
+//! CSV per category in the 自治体標準オープンデータセット style (`data/resources.csv`,
+//! `data/categories/<id>.csv`), Open Referral HSDS 3.0 JSON (`data/hsds/*.json`), and
+//! the entries of the data catalogue page (`catalogue`). GeoJSON is the pipeline's.
 
-use crate::model::Content;
+pub mod csv;
+pub mod hsds;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::model::{Content, Resource, Status};
 use crate::output::OutputFile;
+
+/// The resources an export lists: everything not closed (closed records have no page).
+fn published(content: &Content) -> Vec<&Resource> {
+    content.resources.iter().filter(|r| r.status != Status::Closed).collect()
+}
+
+/// The category and all its descendants.
+fn subtree<'a>(content: &'a Content, root: &'a str) -> HashSet<&'a str> {
+    let mut set: HashSet<&str> = HashSet::from([root]);
+    loop {
+        let before = set.len();
+        for c in &content.categories {
+            if let Some(p) = &c.parent
+                && set.contains(p.as_str())
+            {
+                set.insert(c.id.as_str());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
 
 /// The export files for `content`, to be written under `public/`.
 pub fn files(content: &Content) -> Vec<OutputFile> {
-    let _ = content;
-    Vec::new()
+    let all = published(content);
+    let names: HashMap<&str, &str> = content.categories.iter().map(|c| (c.id.as_str(), c.name.ja.as_str())).collect();
+    let mut out = vec![OutputFile::new("data/resources.csv", csv::write(content, &all, &names))];
+    for c in &content.categories {
+        let ids = subtree(content, &c.id);
+        let rows: Vec<&Resource> = all.iter().copied().filter(|r| r.categories.iter().any(|k| ids.contains(k.as_str()))).collect();
+        out.push(OutputFile::new(format!("data/categories/{}.csv", c.id), csv::write(content, &rows, &names)));
+    }
+    let services = hsds::services(content);
+    let orgs = hsds::organizations(&services);
+    out.push(OutputFile::new("data/hsds/services.json", to_json(&services)));
+    out.push(OutputFile::new("data/hsds/organizations.json", to_json(&orgs)));
+    out
+}
+
+fn to_json(v: &[serde_json::Value]) -> Vec<u8> {
+    // Serialising a Value cannot fail.
+    serde_json::to_vec(v).expect("JSON values serialise")
+}
+
+/// One line of the data catalogue page (`/data/`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CatalogueEntry {
+    /// What the file holds, in Japanese ("通いの場（CSV）").
+    pub label: String,
+    pub url: String,
+    /// "GeoJSON", "CSV", "HSDS 3.0 JSON".
+    pub format: String,
+    pub records: usize,
+    pub bytes: usize,
+    /// "12.3 KB".
+    pub size: String,
+    pub license: String,
+    pub license_url: String,
+}
+
+/// Catalogue entries for every downloadable file under `data/` (GeoJSON from the pipeline,
+/// and this module's exports), in a stable order: all resources first, then per category.
+pub fn catalogue<'a>(content: &Content, files: impl IntoIterator<Item = &'a OutputFile>) -> Vec<CatalogueEntry> {
+    let names: HashMap<&str, &str> = content.categories.iter().map(|c| (c.id.as_str(), c.name.ja.as_str())).collect();
+    let order: HashMap<&str, usize> = content.categories.iter().enumerate().map(|(i, c)| (c.id.as_str(), i + 1)).collect();
+    let mut entries: Vec<(usize, usize, CatalogueEntry)> = Vec::new();
+    for f in files {
+        let Some(rel) = f.path.strip_prefix("data/") else { continue };
+        let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
+        let (format, records, fmt_rank) = match ext {
+            "geojson" => ("GeoJSON", count(&f.bytes, b"\"Feature\""), 0),
+            "csv" => ("CSV", csv_records(&f.bytes), 1),
+            "json" if stem.starts_with("hsds/") => ("HSDS 3.0 JSON", json_len(&f.bytes), 2),
+            _ => continue,
+        };
+        let (what, rank) = match stem {
+            "resources" => ("全資源".to_string(), 0),
+            "hsds/services" => ("全資源のサービス（Open Referral HSDS 3.0）".to_string(), 0),
+            "hsds/organizations" => ("団体（Open Referral HSDS 3.0）".to_string(), 0),
+            s => match s.strip_prefix("categories/") {
+                Some(id) => (names.get(id).map(|n| n.to_string()).unwrap_or_else(|| id.to_string()), order.get(id).copied().unwrap_or(usize::MAX)),
+                None => (s.to_string(), usize::MAX),
+            },
+        };
+        entries.push((
+            rank,
+            fmt_rank,
+            CatalogueEntry {
+                label: format!("{what}（{format}）"),
+                url: format!("/{}", f.path),
+                format: format.to_string(),
+                records,
+                bytes: f.bytes.len(),
+                size: human_size(f.bytes.len()),
+                license: content.site.data_license.name.clone(),
+                license_url: content.site.data_license.url.clone(),
+            },
+        ));
+    }
+    entries.sort_by(|a, b| (a.0, a.1, &a.2.url).cmp(&(b.0, b.1, &b.2.url)));
+    entries.into_iter().map(|(_, _, e)| e).collect()
+}
+
+fn count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+fn csv_records(bytes: &[u8]) -> usize {
+    let mut r = ::csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
+    r.records().filter(|x| x.is_ok()).count()
+}
+
+fn json_len(bytes: &[u8]) -> usize {
+    serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(bytes).map(|v| v.len()).unwrap_or(0)
+}
+
+/// "980 B", "12.3 KB", "4.5 MB".
+pub fn human_size(n: usize) -> String {
+    match n {
+        0..1000 => format!("{n} B"),
+        1000..1_000_000 => format!("{:.1} KB", n as f64 / 1000.0),
+        _ => format!("{:.1} MB", n as f64 / 1_000_000.0),
+    }
 }

@@ -17,8 +17,11 @@ impl Row {
         col.and_then(|i| self.cells.get(i)).map(String::as_str).unwrap_or("")
     }
 
+    /// Every cell empty, or only a dash (石川県's trailing rows are `,,…,―,,…`).
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').is_empty())
+        self.cells.iter().all(|c| {
+            c.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{3000}' | '―' | '-' | '－' | 'ー' | '—')).is_empty()
+        })
     }
 }
 
