@@ -16,6 +16,7 @@ pub mod rand;
 pub mod state;
 pub mod store;
 pub mod time;
+pub mod web;
 pub mod timeline;
 
 // Cloudflare Workers runtime: D1 and R2 adapters and the `#[event(fetch)]` entry.
@@ -27,3 +28,4 @@ pub mod r2;
 mod wasm;
 
 pub use state::AppState;
+pub use web::app;
