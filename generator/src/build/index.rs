@@ -111,10 +111,8 @@ impl<'a> Index<'a> {
         let published: Vec<&Resource> =
             content.resources.iter().filter(|r| r.status != Status::Closed).collect();
         let mut listing: Vec<usize> = (0..published.len()).collect();
-        listing.sort_by(|&a, &b| {
-            let key = |r: &Resource| r.name_kana.clone().unwrap_or_else(|| r.name.clone());
-            key(published[a]).cmp(&key(published[b])).then_with(|| published[a].id.cmp(&published[b].id))
-        });
+        let reading = |i: usize| published[i].name_kana.as_deref().unwrap_or(&published[i].name);
+        listing.sort_by(|&a, &b| reading(a).cmp(reading(b)).then_with(|| published[a].id.cmp(&published[b].id)));
 
         let resource_categories: Vec<Vec<usize>> = published
             .iter()

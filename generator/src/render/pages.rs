@@ -79,7 +79,15 @@ struct Pager {
     total: usize,
     prev: Option<String>,
     next: Option<String>,
-    pages: Vec<Link>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    n: usize,
+    url: String,
+    /// Pages were skipped before this one (shown as "…").
+    gap_before: bool,
 }
 
 fn pager(base: &str, current: usize, total: usize) -> Pager {
@@ -88,7 +96,17 @@ fn pager(base: &str, current: usize, total: usize) -> Pager {
         total,
         prev: (current > 1).then(|| paged_path(base, current - 1)),
         next: (current < total).then(|| paged_path(base, current + 1)),
-        pages: (1..=total).map(|n| Link { label: n.to_string(), url: paged_path(base, n) }).collect(),
+        // First, last and a window around the current page: a 400-page category must
+        // not carry 400 links on every one of its pages.
+        pages: {
+            let shown: Vec<usize> =
+                (1..=total).filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 3).collect();
+            shown
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| PageLink { n, url: paged_path(base, n), gap_before: i > 0 && shown[i - 1] + 1 < n })
+                .collect()
+        },
     }
 }
 
@@ -411,6 +429,11 @@ mod tests {
         assert_eq!(page_count(PAGE_SIZE), 1);
         assert_eq!(page_count(PAGE_SIZE + 1), 2);
         let p = pager("/categories/a/", 2, 3);
+        assert_eq!(p.pages.len(), 3);
+        let p10 = pager("/c/", 10, 40);
+        let shown: Vec<usize> = p10.pages.iter().map(|l| l.n).collect();
+        assert_eq!(shown, [1, 7, 8, 9, 10, 11, 12, 13, 40]);
+        assert!(p10.pages[1].gap_before && !p10.pages[2].gap_before && p10.pages[8].gap_before);
         assert_eq!(p.prev.as_deref(), Some("/categories/a/"));
         assert_eq!(p.next.as_deref(), Some("/categories/a/page/3/"));
     }
