@@ -6,11 +6,11 @@ step() { printf '\n==> %s\n' "$*"; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-step "Debian packages: chromium (browser tests), poppler-utils (pdftotext for print tests)"
-if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then
+step "Debian packages: chromium (browser tests), poppler-utils (pdftotext for print tests), a Japanese font (IPA Gothic: screenshots and PDFs need real glyphs)"
+if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || [ ! -d /usr/share/fonts/opentype/ipafont-gothic ]; then
   export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get install -y -q chromium poppler-utils >/dev/null 2>&1 \
-    || { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q chromium poppler-utils >/dev/null; }
+  as_root apt-get install -y -q chromium poppler-utils fonts-ipafont-gothic >/dev/null 2>&1 \
+    || { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q chromium poppler-utils fonts-ipafont-gothic >/dev/null; }
 fi
 chromium --version
 
