@@ -9,8 +9,11 @@ pub mod auth;
 pub mod blobs;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod import;
 pub mod migrations;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 pub mod people;
 pub mod rand;
 pub mod state;

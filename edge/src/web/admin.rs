@@ -69,6 +69,7 @@ pub async fn users(State(state): State<AppState>, s: Signed) -> WebResult {
 
 #[derive(Deserialize)]
 pub struct InviteForm {
+    #[serde(default)]
     csrf: String,
     login: String,
     display_name: String,

@@ -11,15 +11,16 @@ use crate::access::Action;
 use crate::audit::Outcome;
 use crate::timeline::{self, Cursor};
 
-pub async fn me(s: Signed) -> Json<serde_json::Value> {
-    Json(json!({
+pub async fn me(State(state): State<AppState>, s: Signed) -> WebResult<Json<serde_json::Value>> {
+    audit_row(&state, &s.ctx, Some(&s.user), "", "session.me", ("account", s.user.login.clone()), Outcome::Ok, String::new()).await?;
+    Ok(Json(json!({
         "id": s.user.id,
         "login": s.user.login,
         "display_name": s.user.display_name,
         "role": s.user.role.as_str(),
         "profession": s.user.profession,
         "org": s.user.org_name,
-    }))
+    })))
 }
 
 #[derive(Deserialize, Default)]

@@ -97,6 +97,7 @@ pub async fn new_form(State(state): State<AppState>, s: Signed) -> WebResult {
 
 #[derive(Deserialize)]
 pub struct PersonForm {
+    #[serde(default)]
     csrf: String,
     #[serde(flatten)]
     p: PersonInput,
@@ -444,6 +445,7 @@ pub async fn team(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>
 
 #[derive(Deserialize)]
 pub struct MemberForm {
+    #[serde(default)]
     csrf: String,
     user_id: i64,
 }
@@ -525,6 +527,7 @@ pub async fn consent(State(state): State<AppState>, s: Signed, Path(pid): Path<i
 
 #[derive(Deserialize)]
 pub struct ConsentForm {
+    #[serde(default)]
     csrf: String,
     #[serde(flatten)]
     c: ConsentInput,
@@ -550,6 +553,7 @@ pub async fn consent_record(State(state): State<AppState>, s: Signed, Path(pid):
 
 #[derive(Deserialize)]
 pub struct CsrfOnly {
+    #[serde(default)]
     csrf: String,
 }
 

@@ -139,6 +139,7 @@ pub async fn totp_form(a: AnyStage) -> WebResult {
 
 #[derive(Deserialize)]
 pub struct CodeForm {
+    #[serde(default)]
     csrf: String,
     code: String,
 }
@@ -295,6 +296,7 @@ pub async fn password_form(FullStage(s): FullStage) -> Response {
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
+    #[serde(default)]
     csrf: String,
     current: String,
     new: String,
@@ -332,6 +334,7 @@ pub async fn password(State(state): State<AppState>, FullStage(s): FullStage, Fo
 
 #[derive(Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 
