@@ -7,3 +7,6 @@ source tests/lib/setup.sh
 
 step "Rust unit, fixture and Router tests"
 cargo test --workspace --locked
+
+step "Browser suite: search, map, accessibility (axe), print (headless Chromium)"
+tests/browser/run.sh
