@@ -145,3 +145,27 @@ fn every_problem_of_every_file_in_one_run() {
         ]
     );
 }
+
+/// Smaller mistakes people make by hand, each with the message they will read.
+#[test]
+fn hand_editing_mistakes() {
+    let tmp = site_with(&[
+        ("resources/twice.yaml", "id: twice\nname: 一回目\nname_kana: にかい\nname: 二回目\ncategories: [salon]\n"),
+        ("resources/Upper_Case.yaml", "id: Upper_Case\nname: 大文字\nname_kana: おおもじ\ncategories: [salon]\n"),
+        ("resources/no-cat.yaml", "id: no-cat\nname: カテゴリなし\nname_kana: かてごりなし\n"),
+        ("resources/two-kinds.yaml", "id: two-kinds\nname: 二種類\nname_kana: にしゅるい\ncategories: [salon]\nschedule:\n  rules:\n    - weekly: [tue]\n      monthly_date: [1]\n"),
+        ("resources/old.yml", "id: old\n"),
+    ]);
+    let diags = load::load_with(tmp.path(), &options()).err().unwrap();
+    let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "resources/Upper_Case.yaml:1:5: 項目「id」: id「Upper_Case」には半角の英小文字・数字・ハイフンだけが使えます（先頭は英小文字か数字）。例: kutsukake-salon",
+            "resources/no-cat.yaml:1:1: 項目「categories」: 必須の項目がありません（categories.yaml の id を1つ以上、例: [salon]）。",
+            "resources/old.yml:1:1: 警告: 拡張子は .yaml にしてください（.yml のファイルは読み込まれません）。",
+            "resources/twice.yaml:4:1: 項目「name」: 同じ項目が2回書かれています（2行目にもあります）。",
+            "resources/two-kinds.yaml:7:7: 項目「schedule.rules[1]」: 1つの決まりには weekly・monthly_nth・monthly_date のどれか1つだけを書いてください（weekly・monthly_dateが書かれています）。決まりを分けてください。",
+        ]
+    );
+}
