@@ -252,7 +252,7 @@ pub enum Recurrence {
     MonthlyDate { days: Vec<u8> },
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TimeRange {
     pub start: NaiveTime,
     /// After `start`, on the same day.

@@ -31,12 +31,6 @@ pub struct Occurrence {
     pub note: Option<String>,
 }
 
-impl PartialEq for TimeRange {
-    fn eq(&self, other: &Self) -> bool {
-        self.start == other.start && self.end == other.end
-    }
-}
-
 impl Occurrence {
     /// "11月24日（火） 10:00〜11:30 健康マージャン".
     pub fn describe_ja(&self) -> String {
