@@ -56,6 +56,7 @@
     Array.prototype.forEach.call(form.querySelectorAll('input[name=sort]'), function (el) {
       el.checked = el.value === p.sort;
     });
+    if (p.cat || p.day || p.a11y.length || p.accepting || p.sort !== 'relevance') $('filters-box').open = true;
   }
 
   function readForm() {
