@@ -16,7 +16,6 @@ use crate::load::{self, Diagnostic};
 use crate::model::Content;
 use crate::output::OutputFile;
 use crate::render::pages::PageSet;
-use crate::render::view::Link;
 use crate::render::{RenderError, Renderer};
 use crate::write::{Staging, WriteError};
 use index::Index;
@@ -170,7 +169,16 @@ pub fn build_content(
         a
     });
     let provided: HashSet<String> = extra.iter().map(|f| f.path.clone()).collect();
-    let data_files = data_links(&ix, &extra);
+    // GeoJSON goes first, one file at a time, so the data catalogue page can give each
+    // file's size and record count (open data work).
+    let mut geo_stats: Vec<crate::export::FileStat> = Vec::new();
+    timer.time("geojson", || {
+        crate::geo::files(&ix, |path, bytes| {
+            geo_stats.push(crate::export::stat(&path, &bytes));
+            staging.write(&path, &bytes)
+        })
+    })?;
+    let data_files = crate::export::catalogue(content, geo_stats.into_iter().chain(extra.iter().map(|f| crate::export::stat(&f.path, &f.bytes))));
 
     let pages = PageSet::new(&ix, opts.build_date(), provided.clone(), data_files);
     let jobs = pages.jobs();
@@ -185,7 +193,6 @@ pub fn build_content(
     })?;
 
     timer.time("data", || -> Result<(), BuildError> {
-        crate::geo::files(&ix, |path, bytes| staging.write(&path, &bytes))?;
         let mut entries: Vec<_> = jobs.iter().filter_map(|&j| pages.sitemap_entry(j)).collect();
         for path in &provided {
             // Pages other modules render (e.g. search/index.html) belong in the sitemap too.
@@ -224,22 +231,6 @@ pub fn build_content(
         render_threads: (ns(&renderer.times.template_ns), ns(&renderer.times.minify_ns)),
         total: started.elapsed(),
     })
-}
-
-/// Downloadable files for the data catalogue page: GeoJSON, then the exports' files.
-fn data_links(ix: &Index<'_>, extra: &[OutputFile]) -> Vec<Link> {
-    let mut links = vec![Link { label: "全資源（GeoJSON）".into(), url: "/data/resources.geojson".into() }];
-    for c in ix.tree_order() {
-        let cat = ix.categories[c].cat;
-        links.push(Link {
-            label: format!("{}（GeoJSON）", cat.name.ja),
-            url: format!("/data/categories/{}.geojson", cat.id),
-        });
-    }
-    for f in extra.iter().filter(|f| f.path.starts_with("data/") && !f.path.ends_with(".html")) {
-        links.push(Link { label: f.path.trim_start_matches("data/").to_string(), url: format!("/{}", f.path) });
-    }
-    links
 }
 
 /// Copies `src/**` to `<staging>/<dest>/**`; a missing `src` is nothing to copy.

@@ -61,7 +61,7 @@ fn to_json(v: &[serde_json::Value]) -> Vec<u8> {
 /// One line of the data catalogue page (`/data/`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CatalogueEntry {
-    /// What the file holds, in Japanese ("通いの場（CSV）").
+    /// What the file holds, in Japanese ("通いの場").
     pub label: String,
     pub url: String,
     /// "GeoJSON", "CSV", "HSDS 3.0 JSON".
@@ -74,25 +74,50 @@ pub struct CatalogueEntry {
     pub license_url: String,
 }
 
+/// What the catalogue needs to know about one file: its path, size and record count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStat {
+    pub path: String,
+    pub bytes: usize,
+    /// `None` for files that are not data (pages, search index chunks).
+    pub records: Option<usize>,
+}
+
+/// Measures one output file (counted once, so the bytes need not be kept).
+pub fn stat(path: &str, bytes: &[u8]) -> FileStat {
+    let records = if !path.starts_with("data/") {
+        None
+    } else if path.ends_with(".geojson") {
+        Some(count(bytes, b"\"Feature\""))
+    } else if path.ends_with(".csv") {
+        Some(csv_records(bytes))
+    } else if path.starts_with("data/hsds/") && path.ends_with(".json") {
+        Some(json_len(bytes))
+    } else {
+        None
+    };
+    FileStat { path: path.to_string(), bytes: bytes.len(), records }
+}
+
 /// Catalogue entries for every downloadable file under `data/` (GeoJSON from the pipeline,
-/// and this module's exports), in a stable order: all resources first, then per category.
-pub fn catalogue<'a>(content: &Content, files: impl IntoIterator<Item = &'a OutputFile>) -> Vec<CatalogueEntry> {
+/// and this module's exports), in a stable order: all resources first, then per category
+/// in categories.yaml order; GeoJSON, CSV, HSDS within each.
+pub fn catalogue(content: &Content, files: impl IntoIterator<Item = FileStat>) -> Vec<CatalogueEntry> {
     let names: HashMap<&str, &str> = content.categories.iter().map(|c| (c.id.as_str(), c.name.ja.as_str())).collect();
     let order: HashMap<&str, usize> = content.categories.iter().enumerate().map(|(i, c)| (c.id.as_str(), i + 1)).collect();
     let mut entries: Vec<(usize, usize, CatalogueEntry)> = Vec::new();
     for f in files {
-        let Some(rel) = f.path.strip_prefix("data/") else { continue };
+        let (Some(rel), Some(records)) = (f.path.strip_prefix("data/"), f.records) else { continue };
         let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
-        let (format, records, fmt_rank) = match ext {
-            "geojson" => ("GeoJSON", count(&f.bytes, b"\"Feature\""), 0),
-            "csv" => ("CSV", csv_records(&f.bytes), 1),
-            "json" if stem.starts_with("hsds/") => ("HSDS 3.0 JSON", json_len(&f.bytes), 2),
-            _ => continue,
+        let (format, fmt_rank) = match ext {
+            "geojson" => ("GeoJSON", 0),
+            "csv" => ("CSV", 1),
+            _ => ("HSDS 3.0 JSON", 2),
         };
         let (what, rank) = match stem {
             "resources" => ("全資源".to_string(), 0),
-            "hsds/services" => ("全資源のサービス（Open Referral HSDS 3.0）".to_string(), 0),
-            "hsds/organizations" => ("団体（Open Referral HSDS 3.0）".to_string(), 0),
+            "hsds/services" => ("全資源（サービス・場所・団体を含む）".to_string(), 0),
+            "hsds/organizations" => ("運営団体".to_string(), 0),
             s => match s.strip_prefix("categories/") {
                 Some(id) => (names.get(id).map(|n| n.to_string()).unwrap_or_else(|| id.to_string()), order.get(id).copied().unwrap_or(usize::MAX)),
                 None => (s.to_string(), usize::MAX),
@@ -102,12 +127,12 @@ pub fn catalogue<'a>(content: &Content, files: impl IntoIterator<Item = &'a Outp
             rank,
             fmt_rank,
             CatalogueEntry {
-                label: format!("{what}（{format}）"),
+                label: what,
                 url: format!("/{}", f.path),
                 format: format.to_string(),
                 records,
-                bytes: f.bytes.len(),
-                size: human_size(f.bytes.len()),
+                bytes: f.bytes,
+                size: human_size(f.bytes),
                 license: content.site.data_license.name.clone(),
                 license_url: content.site.data_license.url.clone(),
             },

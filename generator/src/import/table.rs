@@ -13,8 +13,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// The cell, or "" when absent. A lone dash (―, -, －) is how many files write
+    /// "nothing" and reads as empty.
     pub fn get(&self, col: Option<usize>) -> &str {
-        col.and_then(|i| self.cells.get(i)).map(String::as_str).unwrap_or("")
+        let c = col.and_then(|i| self.cells.get(i)).map(String::as_str).unwrap_or("");
+        if matches!(c.trim(), "―" | "-" | "－" | "ー" | "—" | "‐") { "" } else { c }
     }
 
     /// Every cell empty, or only a dash (石川県's trailing rows are `,,…,―,,…`).
@@ -55,10 +58,23 @@ pub fn records(text: &str) -> Result<Vec<Row>, TableError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
+    // Line numbers are counted from byte offsets: a record's line is where it starts, even
+    // when an earlier record held a newline inside quotes.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1u64);
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                // The reported offset can sit on the previous record's line terminator (and
+                // empty lines are not records): the record starts after them.
+                let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(counted_to).min(bytes.len());
+                while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                    start += 1;
+                }
+                if start > counted_to {
+                    line += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count() as u64;
+                    counted_to = start;
+                }
                 out.push(Row { line, cells: record.iter().map(str::to_string).collect() });
             }
             Ok(false) => break,
@@ -137,6 +153,12 @@ mod tests {
         assert_eq!(t.rows[0].line, 4);
         assert!(t.rows[1].is_blank());
         assert_eq!(t.col(&["画像url_2"]), Some(2));
+    }
+
+    #[test]
+    fn line_numbers_count_physical_lines() {
+        let rows = records("h,x\r\na,\"1\n2\"\r\nb,3\r\n").unwrap();
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 2, 4]);
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub struct PageSet<'a> {
     /// Output paths other parts of the build already provide (search, exports):
     /// the pipeline does not render its placeholder for them.
     provided: HashSet<String>,
-    data_files: Vec<Link>,
+    data_files: Vec<crate::export::CatalogueEntry>,
 }
 
 fn page_count(n: usize) -> usize {
@@ -115,7 +115,7 @@ impl<'a> PageSet<'a> {
         ix: &'a Index<'a>,
         today: NaiveDate,
             provided: HashSet<String>,
-        data_files: Vec<Link>,
+        data_files: Vec<crate::export::CatalogueEntry>,
     ) -> Self {
         let site = &ix.content.site;
         let mut pages: Vec<usize> = (0..ix.content.pages.len()).collect();
