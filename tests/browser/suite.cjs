@@ -226,6 +226,32 @@ async function openSearch(page, base, query) {
     assert(await page.evaluate(() => document.activeElement.id === 'main' || location.hash === '#main'), 'focus did not move to #main');
   });
 
+  await test('text-size switch enlarges the text and is remembered on the next page', async () => {
+    await page.goto(base + '/');
+    const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    await page.click('#a11y-tools [data-text-size="xlarge"]');
+    const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    assert(after >= before * 1.35, `font ${before} → ${after}`);
+    await page.goto(base + '/resources/kutsukake-yunosato-kayoinoba/');
+    const kept = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    assert(kept === after, `not remembered: ${kept}`);
+    assert(await page.getAttribute('#a11y-tools [data-text-size="xlarge"]', 'aria-pressed') === 'true', 'aria-pressed');
+    await page.click('#a11y-tools [data-text-size="normal"]');
+  });
+  await test('furigana toggle hides the reading; screen readers never get it twice', async () => {
+    await page.goto(base + '/resources/kutsukake-yunosato-kayoinoba/');
+    assert(await page.isVisible('h1 rt'), 'reading not shown by default');
+    // The accessibility tree of the heading holds the name once and not the reading.
+    const snap = await page.locator('h1').ariaSnapshot();
+    assert(snap.includes('湯の郷 ふれあい通いの場') && !snap.includes('ゆのさと'), `heading reads as: ${snap}`);
+    await page.click('#furigana-toggle');
+    assert(!(await page.isVisible('h1 rt')), 'reading still shown');
+    await page.goto(base + '/resources/sakaemachi-ikiiki-taiso/');
+    assert(!(await page.isVisible('h1 rt')), 'choice not remembered');
+    await page.click('#furigana-toggle');
+    assert(await page.isVisible('h1 rt'), 'reading not shown again');
+  });
+
   // ---- print -------------------------------------------------------------------------
   const pdftext = (file, first, last) => execFileSync('pdftotext', ['-layout', ...(first ? ['-f', String(first), '-l', String(last)] : []), file, '-'], { encoding: 'utf8' });
   const pdfpages = file => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))[1]);
@@ -234,7 +260,7 @@ async function openSearch(page, base, query) {
     await page.emulateMedia({ media: 'print' });
     const file = path.join(ARTIFACTS, 'print-resource.pdf');
     await page.pdf({ path: file, format: 'A4', printBackground: true, preferCSSPageSize: true });
-    await page.emulateMedia({ media: 'screen' });
+    await page.emulateMedia({ media: null });
     const text = pdftext(file);
     for (const s of ['栄町いきいき体操教室', '0562-92-1234', '確認日']) assert(text.includes(s), `PDF lacks ${s}`);
     assert(!text.includes('本文へ移動') && !text.includes('主なメニュー'), 'site chrome printed');

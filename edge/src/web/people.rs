@@ -92,6 +92,7 @@ fn person_form(s: &Signed, p: &PersonInput, errs: &[String]) -> Markup {
 
 pub async fn new_form(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::PersonCreate, None).await?;
+    audit_row(&state, &s.ctx, Some(&s.user), "", "person.create.form", ("people", String::new()), Outcome::Ok, String::new()).await?;
     Ok(person_form(&s, &PersonInput { care_level: "要介護1".into(), ..Default::default() }, &[]).into_response())
 }
 
@@ -148,6 +149,7 @@ fn import_page(s: &Signed, errs: &[String], notice: Option<String>) -> Markup {
 
 pub async fn import_form(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::PeopleImport, None).await?;
+    audit_row(&state, &s.ctx, Some(&s.user), "", "people.import.form", ("people", String::new()), Outcome::Ok, String::new()).await?;
     Ok(import_page(&s, &[], None).into_response())
 }
 
