@@ -318,6 +318,10 @@ impl Mapping {
                 out.skip(file, line, "", "空行です", Skip::Blank);
                 continue;
             }
+            if r.cells.first().is_some_and(|c| c.starts_with('#')) {
+                out.skip(file, line, "", format!("「{}」で始まるメタデータ行です", r.cells[0]), Skip::Metadata);
+                continue;
+            }
             let Some(name) = text::name(r.get(name_c)) else {
                 out.skip(file, line, t.name(name_c, names[0]), "名称が空です", Skip::MissingName);
                 continue;

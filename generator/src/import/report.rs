@@ -10,6 +10,8 @@ use std::sync::Arc;
 pub enum Skip {
     /// Every cell empty.
     Blank,
+    /// A `#…` line below the header (高松市's `#object_type_xsd`, `#property_context`).
+    Metadata,
     MissingName,
     MissingId,
     /// The same source id, or the very same row, appeared earlier in the input.
@@ -28,6 +30,7 @@ impl Skip {
     pub fn ja(self) -> &'static str {
         match self {
             Skip::Blank => "空行",
+            Skip::Metadata => "メタデータ行",
             Skip::MissingName => "名称なし",
             Skip::MissingId => "IDなし",
             Skip::Duplicate => "重複",

@@ -77,3 +77,14 @@ pub fn load(content: &Path) -> tsunagu::model::Content {
         Err(diags) => panic!("loader rejected imported content:\n{}", diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")),
     }
 }
+
+/// The one imported record named `name`.
+pub fn by_name(content: &Path, name: &str) -> serde_yaml::Value {
+    let found: Vec<serde_yaml::Value> = resource_files(content)
+        .iter()
+        .map(|f| yaml(content, f.trim_end_matches(".yaml")))
+        .filter(|v| v["name"].as_str() == Some(name))
+        .collect();
+    assert_eq!(found.len(), 1, "records named {name}");
+    found.into_iter().next().unwrap()
+}
