@@ -259,7 +259,7 @@ async fn security_headers_on_every_response() {
         assert!(!get("content-security-policy").contains("unsafe-inline"), "{path}");
         assert!(get("strict-transport-security").starts_with("max-age="), "{path}");
         assert_eq!(get("x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(get("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(get("referrer-policy"), "same-origin", "{path}");
         assert_eq!(get("cache-control"), "no-store", "{path}");
         assert_eq!(get("x-request-id").len(), 16, "{path}");
     }

@@ -93,7 +93,9 @@ async fn guard(
     );
     set(h, "strict-transport-security", "max-age=63072000; includeSubDomains");
     set(h, "x-content-type-options", "nosniff");
-    set(h, "referrer-policy", "no-referrer");
+    // Not `no-referrer`: under it Chromium sends `Origin: null` on same-origin form posts,
+    // which the Origin check must refuse. `same-origin` still sends nothing to other sites.
+    set(h, "referrer-policy", "same-origin");
     set(h, "x-frame-options", "DENY");
     set(h, "cross-origin-opener-policy", "same-origin");
     set(h, "cross-origin-resource-policy", "same-origin");
