@@ -197,17 +197,20 @@ fn service(content: &Content, r: &Resource, cats: &BTreeMap<&str, &Category>) ->
         }
     }
     if let Some(a) = &r.address {
+        // HSDS requires state_province and postal_code: the prefecture from the address
+        // (or the site's), and "" when the postal code is not known.
+        let (pref, _) = crate::import::kinds::split_prefecture(&a.text);
+        let site_pref = crate::import::kinds::split_prefecture(&content.site.contact.department).0;
         let mut addr = json!({
             "id": uuid(base, "address", &r.id),
             "location_id": lid,
             "address_1": a.text,
             "city": content.site.name.ja,
+            "state_province": if pref.is_empty() { site_pref } else { pref },
+            "postal_code": a.postal_code.clone().unwrap_or_default(),
             "country": "JP",
             "address_type": "physical",
         });
-        if let Some(p) = &a.postal_code {
-            addr["postal_code"] = json!(p);
-        }
         if let Some(t) = &a.town {
             addr["region"] = json!(t);
         }
