@@ -9,9 +9,12 @@
 //!
 //! Settings come from Worker variables (`wrangler.toml [vars]` or `wrangler secret put`),
 //! never from the repository: `TSUNAGU_ORIGIN` (the public `https://host`; state-changing
-//! requests must come from it).
+//! requests must come from it); `TSUNAGU_DEMO=1` seeds the demo accounts and people on
+//! the first request (local `wrangler dev` only; the seed refuses a database marked
+//! production).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::body::Body;
 use axum::http::Response;
@@ -40,7 +43,10 @@ async fn fetch(req: HttpRequest, env: Env, _ctx: Context) -> worker::Result<Resp
         return Ok(res.map(Body::new));
     }
     let state = state(&env)?;
-    let res = interim_app(state).call(req).await?;
+    if flag(&env, "TSUNAGU_DEMO") {
+        seed_demo_once(&state).await;
+    }
+    let res = crate::app(state).call(req).await?;
     Ok(res)
 }
 
@@ -61,16 +67,28 @@ fn config(env: &Env) -> Config {
     }
 }
 
-// INTERIM (not to be committed): stands in for crate::app until the Router lands.
-fn interim_app(state: AppState) -> axum::Router {
-    use axum::routing::get;
-    axum::Router::new()
-        .route(
-            "/api/health",
-            get(|axum::extract::State(s): axum::extract::State<AppState>| async move {
-                let rows = s.db.query("SELECT name FROM d1_migrations ORDER BY id", vec![]).await;
-                format!("{rows:?}")
-            }),
-        )
-        .with_state(state)
+
+fn flag(env: &Env, name: &str) -> bool {
+    env.var(name).map(|v| v.to_string() == "1").unwrap_or(false)
+}
+
+/// Set once this isolate has seeded (or found the data already there).
+static DEMO_SEEDED: AtomicBool = AtomicBool::new(false);
+
+/// Seeds the demo data through the D1 adapter, like `tsunagu serve` does on start. The
+/// seed itself does nothing when accounts exist, and refuses a production database; a
+/// refusal is logged and the workspace keeps serving its real data.
+async fn seed_demo_once(state: &AppState) {
+    if DEMO_SEEDED.load(Ordering::Relaxed) {
+        return;
+    }
+    match crate::demo::seed(state.db.as_ref(), &state.config, state.clock.now()).await {
+        Ok(_) => DEMO_SEEDED.store(true, Ordering::Relaxed),
+        Err(crate::demo::DemoError::Production) => {
+            worker::console_error!("TSUNAGU_DEMO is set, but the database is marked production: no demo data written");
+            DEMO_SEEDED.store(true, Ordering::Relaxed);
+        }
+        // Left unset so the next request tries again.
+        Err(e) => worker::console_error!("demo seed failed: {e}"),
+    }
 }

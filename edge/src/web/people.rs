@@ -50,11 +50,11 @@ pub async fn list(State(state): State<AppState>, s: Signed, Query(q): Query<List
                 @for it in &items {
                     tr {
                         td { a href={ "/pro/people/" (it.person.id) } { (it.person.name) } br; span.ws-meta { (it.person.kana) } }
-                        td { @if let Some(b) = ppl::parse_date(&it.person.birth_date) { (age(b, today)) "歳" } }
-                        td { (it.person.care_level) }
-                        td { @if it.consent { span.ws-badge.ok { "同意あり" } } @else { span.ws-badge.bad { "同意なし" } } }
-                        td { (it.team_size) "人" }
-                        td { @if let Some(t) = it.last_post_at { (jst(t)) } }
+                        td data-label="年齢" { @if let Some(b) = ppl::parse_date(&it.person.birth_date) { (age(b, today)) "歳" } }
+                        td data-label="要介護度" { (it.person.care_level) }
+                        td data-label="同意" { @if it.consent { span.ws-badge.ok { "同意あり" } } @else { span.ws-badge.bad { "同意なし" } } }
+                        td data-label="チーム" { (it.team_size) "人" }
+                        td data-label="最終投稿" { @if let Some(t) = it.last_post_at { (jst(t)) } @else { "なし" } }
                     }
                 }
             }
