@@ -17,7 +17,8 @@ pub fn stage_ja(name: &str) -> &str {
         "templates" => "テンプレート読み込み",
         "search+exports" => "検索索引・オープンデータ",
         "render+write" => "ページ生成と書き出し",
-        "data" => "GeoJSON・サイトマップ",
+        "geojson" => "GeoJSON",
+        "data" => "サイトマップ・その他",
         "assets" => "静的ファイル",
         "swap" => "出力の入れ替え",
         other => other,
@@ -79,11 +80,7 @@ impl Terminal {
         let stages: Vec<String> =
             r.stages.iter().map(|(n, d)| format!("{} {}", stage_ja(n), seconds(*d))).collect();
         eprintln!("  内訳: {}", stages.join(" / "));
-        eprintln!(
-            "  ページ生成のスレッド時間: テンプレート {} / 圧縮 {}",
-            seconds(r.render_threads.0),
-            seconds(r.render_threads.1)
-        );
+        eprintln!("  ページ生成のスレッド時間（合計）: {}", seconds(r.render_threads));
     }
 }
 

@@ -107,8 +107,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Wall time of each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
-    /// Thread time summed over workers: (template, minify).
-    pub render_threads: (Duration, Duration),
+    /// Template rendering time summed over worker threads.
+    pub render_threads: Duration,
     pub total: Duration,
 }
 
@@ -228,7 +228,7 @@ pub fn build_content(
         bytes,
         warnings,
         stages: timer.stages,
-        render_threads: (ns(&renderer.times.template_ns), ns(&renderer.times.minify_ns)),
+        render_threads: ns(&renderer.times.template_ns),
         total: started.elapsed(),
     })
 }

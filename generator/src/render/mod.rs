@@ -1,5 +1,5 @@
-//! The render stage: tera templates (parsed once) fed with views of the content, then
-//! minified with minify-html. Pages are rendered in parallel (rayon) and handed to a
+//! The render stage: tera templates (parsed and minified once, see `templates`) fed with
+//! views of the content. Pages are rendered in parallel (rayon) and handed to a
 //! sink as they are made, so a 100,000-page site never holds all its HTML in memory.
 
 pub mod markdown;
@@ -36,34 +36,26 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-/// Thread-time spent in each step, summed over all threads (for the timing summary).
+/// Thread time spent rendering, summed over all threads (for the timing summary).
 #[derive(Default)]
 pub struct StepTimes {
     pub template_ns: AtomicU64,
-    pub minify_ns: AtomicU64,
 }
 
 pub struct Renderer {
     tera: Tera,
-    minify: minify_html::Cfg,
     pub times: StepTimes,
 }
 
 impl Renderer {
     /// Loads `<theme>/templates/**` with `overrides` (the site's `templates/`) on top.
+    /// Templates are minified once here, so pages come out minified (see `templates`).
     pub fn new(theme_dir: &Path, overrides: Option<&Path>) -> Result<Self, RenderError> {
         let tera = templates::load(&theme_dir.join("templates"), overrides)?;
-        let mut minify = minify_html::Cfg::new();
-        // JSON-LD and inline scripts are left alone: minifying JS buys little here and
-        // a mangled ld+json block would be silently dropped by search engines.
-        minify.minify_js = false;
-        minify.minify_css = true;
-        minify.keep_html_and_head_opening_tags = true;
-        minify.keep_closing_tags = true;
-        Ok(Self { tera, minify, times: StepTimes::default() })
+        Ok(Self { tera, times: StepTimes::default() })
     }
 
-    /// Renders `template` for the page at `page` (for messages), minified.
+    /// Renders `template` for the page at `page` (named in messages).
     pub fn render(&self, page: &str, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
         let t0 = Instant::now();
         let html = self.tera.render(template, ctx).map_err(|e| RenderError::Page {
@@ -71,12 +63,8 @@ impl Renderer {
             template: template.to_string(),
             message: chain(&e),
         })?;
-        let t1 = Instant::now();
-        let out = minify_html::minify(html.as_bytes(), &self.minify);
-        let t2 = Instant::now();
-        self.times.template_ns.fetch_add((t1 - t0).as_nanos() as u64, Ordering::Relaxed);
-        self.times.minify_ns.fetch_add((t2 - t1).as_nanos() as u64, Ordering::Relaxed);
-        Ok(out)
+        self.times.template_ns.fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        Ok(html.into_bytes())
     }
 
     /// Renders a non-HTML template (robots, XML) without minifying.
