@@ -211,9 +211,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         plan_kind(&kind, drafts, &index, &existing, args.city.as_deref(), today, &mut outcome, &mut files_out);
     }
 
-    for (id, text) in &files_out {
-        merge::check_yaml(id, text)?;
-    }
+    files_out.par_iter().try_for_each(|(id, text)| merge::check_yaml(id, text))?;
     outcome.summary.warnings = outcome.issues.iter().filter(|i| i.skip.is_none()).count();
     for i in &outcome.issues {
         if let Some(s) = i.skip {

@@ -84,17 +84,34 @@ impl Summary {
     }
 }
 
+/// Display width in a terminal: CJK and full-width characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+}
+
+fn line(f: &mut fmt::Formatter<'_>, label: &str, n: usize) -> fmt::Result {
+    let pad = 22usize.saturating_sub(width(label));
+    write!(f, "  {label}{}{n:>8}", " ".repeat(pad))
+}
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "  読み込んだ行        {:>8}", self.read)?;
-        writeln!(f, "  追加                {:>8}", self.added)?;
-        writeln!(f, "  更新                {:>8}", self.updated)?;
-        writeln!(f, "  変更なし            {:>8}", self.unchanged)?;
-        writeln!(f, "  終了扱い（削除）    {:>8}", self.closed)?;
-        writeln!(f, "  取り込まず          {:>8}", self.skipped_total())?;
-        for (k, n) in &self.skipped {
-            writeln!(f, "    うち{:<14} {:>8}", k.ja(), n)?;
+        let rows = [
+            ("読み込んだ行", self.read),
+            ("追加", self.added),
+            ("更新", self.updated),
+            ("変更なし", self.unchanged),
+            ("終了扱い（削除）", self.closed),
+            ("取り込まず", self.skipped_total()),
+        ];
+        for (label, n) in rows {
+            line(f, label, n)?;
+            writeln!(f)?;
         }
-        write!(f, "  注意                {:>8}", self.warnings)
+        for (k, n) in &self.skipped {
+            line(f, &format!("  うち{}", k.ja()), *n)?;
+            writeln!(f)?;
+        }
+        line(f, "注意", self.warnings)
     }
 }
