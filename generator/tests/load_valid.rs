@@ -169,3 +169,17 @@ fn hand_editing_mistakes() {
         ]
     );
 }
+
+#[test]
+fn a_file_that_is_not_a_record() {
+    let tmp = site_with(&[("resources/text.yaml", "ただの文章です\n"), ("resources/list.yaml", "- a\n- b\n"), ("resources/empty.yaml", "")]);
+    let lines: Vec<String> = load::load_with(tmp.path(), &options()).err().unwrap().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "resources/empty.yaml:1:1: ファイルが空です。",
+            "resources/list.yaml:1:1: ファイル全体: 「名前: 値」の形の項目を書いてください（リストが書かれています）。",
+            "resources/text.yaml:1:1: ファイル全体: 「名前: 値」の形の項目を書いてください（文字列や数値が書かれています）。",
+        ]
+    );
+}

@@ -46,18 +46,18 @@ impl Ctx {
     }
 
     pub fn error(&mut self, pos: Pos, field: &str, message: impl AsRef<str>) {
-        self.push(pos, Severity::Error, format!("項目「{field}」: {}", message.as_ref()), None);
+        self.push(pos, Severity::Error, labelled(field, message.as_ref()), None);
     }
 
     pub fn warn(&mut self, pos: Pos, field: &str, message: impl AsRef<str>) {
-        self.push(pos, Severity::Warning, format!("項目「{field}」: {}", message.as_ref()), None);
+        self.push(pos, Severity::Warning, labelled(field, message.as_ref()), None);
     }
 
     /// An error with a "did you mean" suggestion appended to the message.
     pub fn error_suggest(&mut self, pos: Pos, field: &str, message: &str, suggestion: Option<String>) {
         let text = match &suggestion {
-            Some(s) => format!("項目「{field}」: {message}もしかして「{s}」?"),
-            None => format!("項目「{field}」: {message}"),
+            Some(s) => labelled(field, &format!("{message}もしかして「{s}」?")),
+            None => labelled(field, message),
         };
         self.push(pos, Severity::Error, text, suggestion);
     }
@@ -208,6 +208,11 @@ impl<'n> MapView<'n> {
     pub fn path(&self, key: &str) -> String {
         join(&self.field, key)
     }
+}
+
+/// `項目「field」: message`, or the bare message for the file as a whole (empty field).
+fn labelled(field: &str, message: &str) -> String {
+    if field.is_empty() { format!("ファイル全体: {message}") } else { format!("項目「{field}」: {message}") }
 }
 
 fn join(field: &str, key: &str) -> String {
