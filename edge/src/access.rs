@@ -9,7 +9,7 @@
 //! | timeline read / post / files| 404          | on team + consent        | on team + consent         |
 //! | team / consent change       | 404          | yes                      | 404 if unreachable, else 403 |
 //! | audit search / CSV          | yes          | yes                      | 403                       |
-//! | users / invite              | yes          | 403                      | 403                       |
+//! | users / invite / suspend    | yes          | 403                      | 403                       |
 //!
 //! Person-scoped actions answer 404 (not 403) when the person is out of reach, so a user
 //! cannot learn which ids exist by trying them.

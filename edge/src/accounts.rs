@@ -254,3 +254,15 @@ pub async fn team_candidates(db: &dyn Db) -> Result<Vec<User>, DbError> {
     );
     db.query(&sql, params![]).await?.iter().map(user_from).collect()
 }
+
+/// Suspends or resumes an account. A suspended account cannot sign in, and its sessions
+/// are ended in the same batch.
+pub async fn set_disabled(db: &dyn Db, user_id: i64, disabled: bool) -> Result<bool, DbError> {
+    let r = db
+        .batch(vec![
+            crate::store::Stmt::new("UPDATE users SET disabled = ?2 WHERE id = ?1", params![user_id, disabled]),
+            crate::store::Stmt::new("DELETE FROM sessions WHERE user_id = ?1 AND ?2", params![user_id, disabled]),
+        ])
+        .await?;
+    Ok(r[0].changes == 1)
+}

@@ -282,3 +282,24 @@ async fn audit_rows_cannot_be_changed_or_deleted() {
     let del = h.db.with_conn(|c| Ok(c.execute("DELETE FROM audit_log", []).map_err(|e| e.to_string())));
     assert!(del.unwrap().unwrap_err().contains("append-only"));
 }
+
+#[tokio::test]
+async fn a_suspended_account_is_signed_out_and_cannot_sign_in() {
+    let h = harness().await;
+    let nurse = h.sign_in("nurse.sato").await;
+    let admin = h.sign_in("admin").await;
+    let csrf = h.csrf(&admin).await;
+    // nurse.sato is user 5.
+    let r = h.send(Req::post("/pro/admin/users/5/status", &[("csrf", &csrf), ("disabled", "1")]).cookie(&admin)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(h.send(Req::get("/pro/people").cookie(&nurse)).await.location(), "/pro/login");
+    assert_eq!(h.password_step("nurse.sato", DEMO_PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    // Municipal staff cannot suspend anyone.
+    let city = h.sign_in("city.yamada").await;
+    let csrf = h.csrf(&city).await;
+    let r = h.send(Req::post("/pro/admin/users/5/status", &[("csrf", &csrf), ("disabled", "0")]).cookie(&city)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = h.send(Req::post("/pro/admin/users/5/status", &[("csrf", &h.csrf(&admin).await), ("disabled", "0")]).cookie(&admin)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(h.password_step("nurse.sato", DEMO_PASSWORD).await.status, StatusCode::SEE_OTHER);
+}

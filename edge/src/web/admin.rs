@@ -27,7 +27,7 @@ async fn users_page(state: &AppState, s: &Signed, errs: &[String], notice: Optio
             h1 { "アカウント管理" }
             @if let Some(n) = notice { div.ws-notice role="status" { (n) } }
             table.ws-table {
-                thead { tr { th { "ログインID" } th { "氏名" } th { "所属" } th { "権限・職種" } th { "状態" } } }
+                thead { tr { th { "ログインID" } th { "氏名" } th { "所属" } th { "権限・職種" } th { "状態" } th { "操作" } } }
                 tbody {
                     @for u in &users {
                         tr {
@@ -37,6 +37,15 @@ async fn users_page(state: &AppState, s: &Signed, errs: &[String], notice: Optio
                                 @if u.disabled { "停止中" }
                                 @else if u.must_change_password { "初回ログイン待ち" }
                                 @else if !u.totp_enabled { "二要素未設定" } @else { "利用中" }
+                            }
+                            td {
+                                @if u.id != s.user.id {
+                                    form.ws-inline method="post" action={ "/pro/admin/users/" (u.id) "/status" } {
+                                        (csrf_field(s.csrf()))
+                                        input type="hidden" name="disabled" value=(if u.disabled { "0" } else { "1" });
+                                        button.ws-btn.secondary type="submit" { @if u.disabled { "再開" } @else { "停止" } }
+                                    }
+                                }
                             }
                         }
                     }
@@ -189,4 +198,33 @@ pub async fn audit_csv(State(state): State<AppState>, s: Signed, Query(q): Query
         csv,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    disabled: String,
+}
+
+/// Suspends (`disabled=1`) or resumes (`0`) an account; suspension ends its sessions.
+pub async fn user_status(
+    State(state): State<AppState>,
+    s: Signed,
+    axum::extract::Path(uid): axum::extract::Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> WebResult {
+    check_csrf(s.csrf(), &f.csrf)?;
+    authorize(&state, &s, Action::UsersManage, None).await?;
+    if uid == s.user.id {
+        return Err(WebError::BadRequest("自分のアカウントは停止できません。".into()));
+    }
+    let disabled = f.disabled == "1";
+    let ok = accounts::set_disabled(state.db.as_ref(), uid, disabled).await?;
+    if !ok {
+        return Err(WebError::NotFound);
+    }
+    let action = if disabled { "users.disable" } else { "users.enable" };
+    audit_row(&state, &s.ctx, Some(&s.user), "", action, ("user", uid.to_string()), Outcome::Ok, String::new()).await?;
+    Ok(axum::response::Redirect::to("/pro/admin/users").into_response())
 }

@@ -43,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .route("/pro/people/{id}/consent", get(people::consent).post(people::consent_record))
         .route("/pro/people/{id}/consent/withdraw", post(people::consent_withdraw))
         .route("/pro/admin/users", get(admin::users).post(admin::invite))
+        .route("/pro/admin/users/{id}/status", post(admin::user_status))
         .route("/pro/audit", get(admin::audit))
         .route("/pro/audit.csv", get(admin::audit_csv))
         .route("/api/me", get(api::me))
