@@ -12,6 +12,7 @@ pub mod output;
 pub mod schedule;
 pub mod search_index;
 pub mod serve;
+pub mod workspace;
 pub mod geo;
 pub mod nearby;
 pub mod qr;

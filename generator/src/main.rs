@@ -76,12 +76,22 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let workspace = tsunagu::workspace::open(&args.workspace).context("tsunagu serve")?;
+    let router = workspace.map(|(router, accounts)| {
+        tsunagu::workspace::print_accounts(args.port, &args.workspace.workspace_db, &accounts);
+        router
+    });
+    serve::run(args, router).context("tsunagu serve")?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
-        Command::Serve(args) => serve::run(args, None).context("tsunagu serve").map(|()| ExitCode::SUCCESS),
+        Command::Serve(args) => run_serve(args),
         Command::Synth(args) => tsunagu::bench::synth(&args).context("tsunagu synth").map(|()| ExitCode::SUCCESS),
         Command::Bench(args) => tsunagu::bench::run(&args).context("tsunagu bench").map(|()| ExitCode::SUCCESS),
         Command::Import(args) => tsunagu::import::main(&args).context("tsunagu import").map(|_| ExitCode::SUCCESS),

@@ -27,6 +27,8 @@ pub struct ServeArgs {
     pub build: BuildArgs,
     #[arg(long, default_value_t = 8080, help = "待ち受けるポート番号（127.0.0.1 のみ）")]
     pub port: u16,
+    #[command(flatten)]
+    pub workspace: crate::workspace::WorkspaceArgs,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +123,8 @@ pub fn run(args: ServeArgs, workspace: Option<Router>) -> Result<(), ServeError>
             .await
             .map_err(|source| ServeError::Bind { port: args.port, source })?;
         eprintln!("tsunagu: http://{addr}/ で配信しています（Ctrl+C で終了）");
-        axum::serve(listener, app)
+        // The peer address feeds the workspace's sign-in rate limits.
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async {
                 // If the signal handler cannot be installed, serve until killed.
                 if tokio::signal::ctrl_c().await.is_err() {
