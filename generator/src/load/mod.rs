@@ -271,7 +271,9 @@ fn load_resources(
         category_names: &names,
         municipality: site.map_or("", |s| s.name.ja.as_str()),
     };
-    let results: Vec<(Option<Resource>, Vec<Diagnostic>, Option<(String, Pos)>)> = files
+    // Resources and the rest are collected apart so that the resources, the bulk of the
+    // memory, are held once: the Option wrapper is dropped in place below.
+    let (resources, rest): (Vec<Option<Resource>>, Vec<(Vec<Diagnostic>, Option<(String, Pos)>)>) = files
         .par_iter()
         .map(|path| {
             let rel_path = rel(content_dir, path);
@@ -292,14 +294,14 @@ fn load_resources(
                     None
                 }
             });
-            (res, cx.diags, id_at)
+            (res, (cx.diags, id_at))
         })
-        .collect();
+        .unzip();
 
     // Duplicate ids: compare the id each file declares (even when the file had other
     // errors), naming both files in each message.
     let mut first: HashMap<&str, (usize, Pos)> = HashMap::new();
-    for (i, (_, _, id_at)) in results.iter().enumerate() {
+    for (i, (_, id_at)) in rest.iter().enumerate() {
         let Some((id, pos)) = id_at else { continue };
         match first.get(id.as_str()) {
             None => {
@@ -325,13 +327,14 @@ fn load_resources(
             }
         }
     }
-
-    let mut out = Vec::with_capacity(results.len());
-    for (res, mut d, _) in results {
+    drop(first);
+    for (mut d, _) in rest {
         diags.append(&mut d);
-        out.extend(res);
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut out: Vec<Resource> = resources.into_iter().flatten().collect();
+    // Unstable sort: no buffer of half the records; ids are unique once loading succeeds.
+    out.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     out
 }
 
