@@ -445,7 +445,6 @@ impl Mapping {
                     Some((*feat, if v { Tri::Yes } else { Tri::No }))
                 })
                 .collect();
-            let code_for_city = scope.clone();
             out.drafts.push(Draft {
                 line,
                 id: kinds::resource_id(&if scope.is_empty() { self.prefix().to_string() } else { format!("{}-{}", self.prefix(), text::slug(&scope)) }, &raw_id),
@@ -467,7 +466,6 @@ impl Mapping {
                 fees: text::free(r.get(col(&f.fees))),
                 audience: text::free(r.get(col(&f.audience))),
                 accessibility,
-                city: vec![code_for_city, city],
                 file: file.clone(),
             });
         }

@@ -74,8 +74,6 @@ pub struct Draft {
     pub fees: Option<String>,
     pub audience: Option<String>,
     pub accessibility: Vec<(Feature, Tri)>,
-    /// 団体コード and 市区町村名 the row belongs to, for `--city`.
-    pub city: Vec<String>,
 }
 
 /// A YAML scalar, quoted only when YAML needs it.

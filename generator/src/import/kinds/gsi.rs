@@ -93,7 +93,6 @@ pub fn parse(input: &Input, towns: &TownTable, which: Which) -> Result<Parsed, I
             out.skip(file, row, "施設・場所名", "名称が空です", Skip::MissingName);
             continue;
         };
-        let city = prop(p, "都道府県名及び市町村名");
         let mut address = text::address(&prop(p, "住所")).map(|t| AddressDraft { postal_code: None, text: t, town: None });
         let coord = match f.geometry.as_ref().map(|g| g.coordinates.as_slice()) {
             Some([lon, lat, ..]) => text::check_pair(*lat, *lon),
@@ -147,7 +146,6 @@ pub fn parse(input: &Input, towns: &TownTable, which: Which) -> Result<Parsed, I
             description: Some(description),
             address,
             location,
-            city: vec![city.clone(), super::split_prefecture(&city).1.to_string()],
             ..Draft::default()
         });
     }

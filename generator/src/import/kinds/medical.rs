@@ -81,8 +81,6 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
             out.warn(file, line, COLUMNS[4], "住所が空のため、地図には載りません");
             None
         };
-        // The 市区町村 part of the address, for --city: up to the first 市, 区, 町 or 村.
-        let city: String = address_city(&city_text);
         out.drafts.push(Draft {
             line,
             scope: code[..4].to_string(),
@@ -92,13 +90,14 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
             name,
             address,
             location,
-            city: vec![city],
             ..Draft::default()
         });
     }
     Ok(out)
 }
 
+/// The 市区町村 part of an address, for `--city`: up to the first 市, 町 or 村 (and the ward
+/// of a 政令市).
 fn address_city(a: &str) -> String {
     let a = a.split_once('郡').map(|(_, r)| r).unwrap_or(a);
     match a.find(['市', '町', '村']) {

@@ -205,7 +205,6 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
             email,
             organization: text::name(r.get(corp_c)),
             schedule_note,
-            city: vec![code, city.to_string()],
             ..Draft::default()
         });
     }
