@@ -11,6 +11,7 @@ pub mod model;
 pub mod output;
 pub mod schedule;
 pub mod search_index;
+pub mod headers;
 pub mod serve;
 pub mod workspace;
 pub mod geo;

@@ -205,6 +205,8 @@ pub fn build_content(
             staging.write(&path, &bytes)?;
         }
         staging.write("robots.txt", crate::seo::robots(base).as_bytes())?;
+        // Security headers for the static host (wrangler assets); see headers.rs.
+        staging.write("_headers", crate::headers::file(&content.site).as_bytes())?;
         extra.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes))?;
         Ok(())
     })?;

@@ -16,6 +16,13 @@
   root.setAttribute('data-text-size', size);
   root.setAttribute('data-furigana', get('tsunagu-furigana', 'on') === 'off' ? 'off' : 'on');
 
+  // Print buttons: wired here, not with onclick=, because the portal's CSP allows no
+  // inline script (public/_headers).
+  document.addEventListener('click', function (e) {
+    var b = e.target && e.target.closest ? e.target.closest('[data-print]') : null;
+    if (b) window.print();
+  });
+
   document.addEventListener('DOMContentLoaded', function () {
     var tools = document.getElementById('a11y-tools');
     if (!tools) return;
