@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod geo;
 pub mod import;
 pub mod migrations;
 #[cfg(not(target_arch = "wasm32"))]

@@ -153,6 +153,11 @@ impl PersonInput {
         if !errs.is_empty() {
             return Err(errs);
         }
+        // No coordinates given: the representative point of the address's 町字, offline.
+        let (lat, lon) = match (lat, lon) {
+            (Some(a), Some(b)) => (Some(a), Some(b)),
+            _ => crate::geo::locate(&address).map_or((None, None), |p| (Some(p.lat), Some(p.lon))),
+        };
         Ok(NewPerson {
             external_id,
             name,

@@ -145,6 +145,9 @@ async fn csv_import_is_all_or_nothing_with_row_errors() {
     assert_eq!(h.scalar("SELECT COUNT(*) FROM people"), people_before + 2);
     assert_eq!(h.scalar("SELECT COUNT(*) FROM consents c JOIN people p ON p.id = c.person_id WHERE p.external_id = 'T-101'"), 1);
     assert_eq!(h.scalar("SELECT COUNT(*) FROM consents c JOIN people p ON p.id = c.person_id WHERE p.external_id = 'T-102'"), 0);
+    // No coordinates in the file: placed at the 町字's representative point (新田町).
+    let lat = h.db.with_conn(|c| Ok(c.query_row("SELECT lat FROM people WHERE external_id = 'T-102'", [], |r| r.get::<_, Option<f64>>(0)).unwrap())).unwrap();
+    assert!(lat.is_some_and(|v| (v - 35.05).abs() < 0.05), "{lat:?}");
     // The same file again: the external ids exist already, nothing is added.
     let r = h.send(multipart_csv(&csrf, "ok.csv", good.as_bytes()).cookie(&city)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);

@@ -77,8 +77,8 @@ fn person_form(s: &Signed, p: &PersonInput, errs: &[String]) -> Markup {
                 label for="birth_date" { "生年月日" } input #birth_date type="date" name="birth_date" value=(p.birth_date) required;
                 label for="address" { "住所" } input #address type="text" name="address" value=(p.address) required;
                 div.ws-grid {
-                    div { label for="lat" { "自宅の緯度（任意）" } input #lat type="text" inputmode="decimal" name="lat" value=(p.lat); }
-                    div { label for="lon" { "自宅の経度（任意）" } input #lon type="text" inputmode="decimal" name="lon" value=(p.lon); }
+                    div { label for="lat" { "自宅の緯度（空欄なら住所の町字から設定）" } input #lat type="text" inputmode="decimal" name="lat" value=(p.lat); }
+                    div { label for="lon" { "自宅の経度（空欄なら住所の町字から設定）" } input #lon type="text" inputmode="decimal" name="lon" value=(p.lon); }
                 }
                 label for="care_level" { "要介護度" }
                 select #care_level name="care_level" { (options(CARE_LEVELS, &p.care_level, false)) }
@@ -270,6 +270,7 @@ async fn person_page(state: &AppState, s: &Signed, pid: i64, before: Option<Curs
             dl {
                 dt { "生年月日" } dd { (p.birth_date) @if let Some(b) = ppl::parse_date(&p.birth_date) { "（" (age(b, today)) "歳）" } }
                 dt { "住所" } dd { (p.address) }
+                @if let (Some(lat), Some(lon)) = (p.lat, p.lon) { dt { "自宅の位置" } dd { (format!("{lat:.5}, {lon:.5}")) } }
                 dt { "要介護度" } dd { (p.care_level) }
                 @if !p.contacts.is_empty() { dt { "主な連絡先" } dd { (p.contacts) } }
                 dt { "同意" } dd {
