@@ -189,3 +189,29 @@ fn every_builtin_kind_is_listed() {
         assert!(list.contains(k), "{k} missing from --list");
     }
 }
+
+#[test]
+fn an_event_list_becomes_dated_sessions_placed_at_the_town() {
+    // No 豊明市 event file is published as open data; this one follows the 自治体標準
+    // イベント一覧 columns with a real 豊明市 address.
+    let work = tempfile::tempdir().unwrap();
+    let f = work.path().join("232297_event.csv");
+    std::fs::write(
+        &f,
+        "全国地方公共団体コード,ID,地方公共団体名,イベント名,イベント名_カナ,開始日,終了日,開始時間,終了時間,説明,料金(基本),場所名称,所在地_連結表記,緯度,経度,URL\r\n\
+         232297,E0001,豊明市,健康まつり,ケンコウマツリ,2026/12/6,2026/12/6,10:00,15:00,体力測定と健康相談,無料,豊明市文化会館,愛知県豊明市新田町子持松1-1,,,https://www.city.toyoake.lg.jp/\r\n",
+    )
+    .unwrap();
+    let c = content_dir();
+    let o = run(&args(c.path(), &[f]));
+    assert_eq!(o.summary.added, 1);
+    let v = yaml(c.path(), "event-232297-e0001");
+    assert_eq!(v["categories"][0].as_str(), Some("kayoinoba"));
+    assert_eq!(v["schedule"]["dates"][0]["date"].as_str(), Some("2026-12-06"));
+    assert_eq!(v["schedule"]["dates"][0]["time"].as_str(), Some("10:00-15:00"));
+    assert_eq!(v["fees"].as_str(), Some("無料"));
+    assert_eq!(v["location"]["approximate"].as_bool(), Some(true));
+    assert_eq!(v["address"]["town"].as_str(), Some("新田町"));
+    let content = load(c.path());
+    assert_eq!(content.resources[0].schedule.dates.len(), 1);
+}
