@@ -68,11 +68,12 @@ impl Terminal {
             return;
         }
         eprintln!(
-            "{} ページ（資源 {} 件）、{} ファイル（{}）を {} に書き出しました。警告 {} 件、{}。",
+            "{} ページ（資源 {} 件）、{} ファイル（{}、うち変更なし {}）を {} に書き出しました。警告 {} 件、{}。",
             group_digits(r.pages as u64),
             group_digits(r.resources as u64),
             group_digits(r.files),
             human_bytes(r.bytes),
+            group_digits(r.reused),
             out.display(),
             r.warnings.len(),
             seconds(r.total)

@@ -30,6 +30,9 @@ pub struct Staging {
     committed: bool,
     files: AtomicU64,
     bytes: AtomicU64,
+    /// The output being replaced, when unchanged files may be reused from it.
+    previous: Option<PathBuf>,
+    reused: AtomicU64,
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
@@ -39,6 +42,12 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     out.with_file_name(format!(".{name}.{tag}-{}-{nanos}", std::process::id()))
+}
+
+/// Creates `path` (which must not exist yet) with `bytes`.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
 }
 
 /// Rejects absolute paths and `..`: output paths come from content (ids, tags, town
@@ -67,7 +76,56 @@ impl Staging {
         }
         let tmp = sibling(&out, "tmp");
         fs::create_dir(&tmp).map_err(|source| WriteError::Prepare { path: tmp.clone(), source })?;
-        Ok(Self { out, tmp, committed: false, files: AtomicU64::new(0), bytes: AtomicU64::new(0) })
+        Ok(Self {
+            out,
+            tmp,
+            committed: false,
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            previous: None,
+            reused: AtomicU64::new(0),
+        })
+    }
+
+    /// Reuse files of the current output whose bytes are unchanged: they are hard-linked
+    /// into staging instead of written again. The comparison is on the bytes themselves
+    /// (length first, then content), never on a cached hash, so a file edited by hand
+    /// in `public/` is simply rewritten. Both trees stay complete on their own: removing
+    /// the old one after the swap only drops a link.
+    pub fn reuse_previous(mut self) -> Self {
+        if self.out.is_dir() {
+            self.previous = Some(self.out.clone());
+        }
+        self
+    }
+
+    /// Files reused from the previous output so far.
+    pub fn reused(&self) -> u64 {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Hard-links `rel` from the previous output when its bytes equal `bytes`.
+    fn try_reuse(&self, rel: &str, dest: &Path, bytes: &[u8]) -> bool {
+        let Some(prev) = &self.previous else { return false };
+        let old = prev.join(rel);
+        // Length first: a changed page usually changes length, and a stat is cheaper
+        // than reading the file.
+        match fs::symlink_metadata(&old) {
+            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+            _ => return false,
+        }
+        if fs::read(&old).ok().as_deref() != Some(bytes) {
+            return false;
+        }
+        let linked = match fs::hard_link(&old, dest) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let parent = dest.parent().expect("joined path has a parent");
+                fs::create_dir_all(parent).and_then(|()| fs::hard_link(&old, dest))
+            }
+            other => other,
+        };
+        // A filesystem without hard links (or across devices) just gets a normal write.
+        linked.is_ok()
     }
 
     pub fn path(&self) -> &Path {
@@ -87,10 +145,22 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         check_rel(rel)?;
         let path = self.tmp.join(rel);
-        let result = match fs::write(&path, bytes) {
+        if self.try_reuse(rel, &path, bytes) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            return Ok(());
+        }
+        let result = match write_new(&path, bytes) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let parent = path.parent().expect("joined path has a parent");
-                fs::create_dir_all(parent).and_then(|()| fs::write(&path, bytes))
+                fs::create_dir_all(parent).and_then(|()| write_new(&path, bytes))
+            }
+            // Written twice in one build (a site asset over a theme asset): the first
+            // may be a hard link into the previous output, which must never be written
+            // through, so unlink it and create a fresh file.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                fs::remove_file(&path).and_then(|()| write_new(&path, bytes))
             }
             other => other,
         };
@@ -178,6 +248,34 @@ mod tests {
         s.commit().unwrap();
         assert!(!out.join("a").exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "old tree removed");
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        s.write("same/index.html", b"same").unwrap();
+        s.write("changed.html", b"old").unwrap();
+        s.commit().unwrap();
+        let ino = fs::metadata(out.join("same/index.html")).unwrap().ino();
+
+        let s = Staging::new(&out).unwrap().reuse_previous();
+        s.write("same/index.html", b"same").unwrap();
+        s.write("changed.html", b"new").unwrap();
+        assert_eq!(s.reused(), 1);
+        s.commit().unwrap();
+        assert_eq!(fs::metadata(out.join("same/index.html")).unwrap().ino(), ino, "linked, not rewritten");
+        assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"new");
+        assert_eq!(fs::metadata(out.join("same/index.html")).unwrap().nlink(), 1, "old tree removed");
+
+        // Writing the same path twice never writes through a link into the old tree.
+        let s = Staging::new(&out).unwrap().reuse_previous();
+        s.write("same/index.html", b"same").unwrap();
+        s.write("same/index.html", b"other").unwrap();
+        drop(s);
+        assert_eq!(fs::read(out.join("same/index.html")).unwrap(), b"same", "previous output intact");
     }
 
     #[test]

@@ -234,3 +234,24 @@ fn site_templates_override_the_theme() {
     assert!(read(&out, "404.html").contains("豊明市の独自404"));
     assert!(read(&out, "404.html").contains("lang=ja"), "still extends the theme's base.html");
 }
+
+#[test]
+fn rebuild_reuses_unchanged_files_and_matches_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixture("site-basic"), &site);
+    let out = dir.path().join("public");
+    build_site(&site, &out).unwrap();
+    // Change one record: its page changes, the others are reused.
+    let path = site.join("content/resources/sakae-pharmacy.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap().replace("さかえ薬局", "さかえ調剤薬局");
+    std::fs::write(&path, yaml).unwrap();
+    let report = build_site(&site, &out).unwrap();
+    assert!(report.reused > 0, "unchanged pages reused");
+    assert!(report.reused < report.files, "changed pages rewritten");
+    assert!(read(&out, "resources/sakae-pharmacy/index.html").contains("さかえ調剤薬局"));
+
+    let fresh = dir.path().join("fresh");
+    build_site(&site, &fresh).unwrap();
+    assert_eq!(snapshot_tree(&out), snapshot_tree(&fresh), "reuse never changes what is served");
+}

@@ -31,6 +31,10 @@ pub struct BuildOptions {
     /// The date "next dates" count from; `None` = today in Japan (or the
     /// `TSUNAGU_BUILD_DATE` environment variable, YYYY-MM-DD, for reproducible builds).
     pub today: Option<NaiveDate>,
+    /// Hard-link files whose bytes did not change from the previous output instead of
+    /// writing them again (see `write::Staging::reuse_previous`). On by default;
+    /// `TSUNAGU_NO_REUSE=1` turns it off (for measuring).
+    pub reuse: bool,
 }
 
 impl BuildOptions {
@@ -41,6 +45,7 @@ impl BuildOptions {
             theme: "default".into(),
             out_dir: out_dir.into(),
             today: None,
+            reuse: std::env::var_os("TSUNAGU_NO_REUSE").is_none(),
         }
     }
 
@@ -103,6 +108,8 @@ pub struct BuildReport {
     pub resources: usize,
     pub pages: usize,
     pub files: u64,
+    /// Files hard-linked unchanged from the previous output.
+    pub reused: u64,
     pub bytes: u64,
     pub warnings: Vec<Diagnostic>,
     /// Wall time of each stage, in order.
@@ -160,7 +167,10 @@ pub fn build_content(
 
     let ix = timer.time("index", || Index::new(content));
     let renderer = timer.time("templates", || Renderer::new(&theme_dir, opts.override_dir().as_deref()))?;
-    let staging = Staging::new(&opts.out_dir)?;
+    let mut staging = Staging::new(&opts.out_dir)?;
+    if opts.reuse {
+        staging = staging.reuse_previous();
+    }
 
     // Files other parts of the crate make (search index, open data exports).
     let extra: Vec<OutputFile> = timer.time("search+exports", || {
@@ -168,6 +178,14 @@ pub fn build_content(
         a.extend(b);
         a
     });
+    // Content-hashed files can come twice (same name, same bytes); write each path once,
+    // the last one winning, so parallel writes never race on one path.
+    let extra: Vec<OutputFile> = {
+        let mut seen = HashSet::new();
+        let mut unique: Vec<OutputFile> = extra.into_iter().rev().filter(|f| seen.insert(f.path.clone())).collect();
+        unique.reverse();
+        unique
+    };
     let provided: HashSet<String> = extra.iter().map(|f| f.path.clone()).collect();
     // GeoJSON goes first, one file at a time, so the data catalogue page can give each
     // file's size and record count (open data work).
@@ -219,7 +237,7 @@ pub fn build_content(
         Ok(())
     })?;
 
-    let (files, bytes) = (staging.files(), staging.bytes());
+    let (files, bytes, reused) = (staging.files(), staging.bytes(), staging.reused());
     timer.time("swap", || staging.commit())?;
 
     let ns = |a: &std::sync::atomic::AtomicU64| Duration::from_nanos(a.load(std::sync::atomic::Ordering::Relaxed));
@@ -227,6 +245,7 @@ pub fn build_content(
         resources: ix.published.len(),
         pages: jobs.len(),
         files,
+        reused,
         bytes,
         warnings,
         stages: timer.stages,
