@@ -186,7 +186,9 @@ pub async fn seed(db: &dyn Db, cfg: &Config, now: i64) -> Result<bool, DemoError
         }
         pids.push(pid);
     }
-    let posts: &[(usize, &str, i64, &str, &str, [&str; 8])] = &[
+    // (person index, author, days ago, category, body, [体温, 上, 下, 脈拍, SpO2, 体重, 食事, 排泄])
+    type DemoPost<'a> = (usize, &'a str, i64, &'a str, &'a str, [&'a str; 8]);
+    let posts: &[DemoPost<'_>] = &[
         (0, "nurse.sato", 3, "報告", "訪問しました。表情よく、昼食も**全量**召し上がりました。", ["36.6", "128", "76", "72", "97", "", "全量", "排尿・排便あり"]),
         (0, "dr.tanaka", 2, "連絡", "降圧薬を朝1錠に減量しました。ふらつきがあれば @nurse.sato さんご連絡ください。", ["", "", "", "", "", "", "", ""]),
         (0, "pharm.kato", 1, "報告", "お薬カレンダーを新しい処方に合わせてセットしました。", ["", "", "", "", "", "", "", ""]),

@@ -48,8 +48,8 @@ fn table() -> &'static [City] {
         }
         for c in &mut cities {
             // Longest key first, so 「新栄町一丁目」 wins over 「新栄町」.
-            c.towns.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
-            c.aliases.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()));
+            c.towns.sort_by_key(|t| std::cmp::Reverse(t.0.chars().count()));
+            c.aliases.sort_by_key(|a| std::cmp::Reverse(a.chars().count()));
         }
         cities
     })
@@ -81,10 +81,10 @@ fn keys(town: &str) -> Vec<String> {
     let mut out = vec![base.clone()];
     if let Some(stem) = base.strip_suffix("丁目") {
         let num_start = stem.char_indices().rev().take_while(|(_, c)| KANJI_DIGITS.contains(c) || *c == '十').last().map(|(i, _)| i);
-        if let Some(i) = num_start {
-            if let Some(n) = kanji_number(&stem[i..]) {
-                out.push(format!("{}{n}#", &stem[..i]));
-            }
+        if let Some(i) = num_start
+            && let Some(n) = kanji_number(&stem[i..])
+        {
+            out.push(format!("{}{n}#", &stem[..i]));
         }
     }
     out
@@ -98,7 +98,7 @@ fn normalise(s: &str) -> String {
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             'ヶ' | 'ヵ' | 'ｹ' => 'ケ',
-            'ー' | '−' | '－' | '‐' => '-',
+            'ー' | '−' | '‐' => '-',
             _ => c,
         })
         .collect();

@@ -112,7 +112,7 @@ impl PersonInput {
         let birth = parse_date(&self.birth_date);
         match birth {
             None => errs.push(fe("生年月日", format!("「{}」は日付として読めません（例: 1940-04-01）。", self.birth_date.trim()))),
-            Some(d) if d > today || d.format("%Y").to_string() < "1890".to_string() => {
+            Some(d) if d > today || chrono::Datelike::year(&d) < 1890 => {
                 errs.push(fe("生年月日", "ありえない日付です。"))
             }
             _ => {}

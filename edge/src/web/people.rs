@@ -343,10 +343,10 @@ pub async fn post(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>
         excretion: f("excretion"),
     };
     let mut errs: Vec<String> = Vec::new();
-    if let Some((_, ct, _)) = &file {
-        if !ALLOWED_TYPES.contains(&ct.as_str()) {
-            errs.push("添付ファイル: JPEG・PNG・PDFのみ添付できます。".into());
-        }
+    if let Some((_, ct, _)) = &file
+        && !ALLOWED_TYPES.contains(&ct.as_str())
+    {
+        errs.push("添付ファイル: JPEG・PNG・PDFのみ添付できます。".into());
     }
     let valid = match input.validate() {
         Ok(p) if errs.is_empty() => Some(p),
