@@ -210,21 +210,29 @@ pub struct ListItem {
     pub consent: bool,
     pub team_size: i64,
     pub last_post_at: Option<i64>,
+    /// Posts the viewer has not read, and of those the ones that mention them; `None`
+    /// unless the viewer is on the team with consent (only they can read the timeline).
+    pub unread: Option<(i64, i64)>,
 }
 
-/// Everyone (municipal staff), or only people on `team_of`'s teams whose consent stands
-/// (professionals). `q` matches name or kana.
-pub async fn list(db: &dyn Db, team_of: Option<i64>, q: &str) -> Result<Vec<ListItem>, DbError> {
+/// Everyone (municipal staff, `team_only = false`), or only people on the viewer's teams
+/// whose consent stands (professionals). `q` matches name or kana.
+pub async fn list(db: &dyn Db, viewer: i64, team_only: bool, q: &str) -> Result<Vec<ListItem>, DbError> {
     let mut sql = format!(
         "SELECT {COLS},
            EXISTS(SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.withdrawn_at IS NULL) AS consent,
+           EXISTS(SELECT 1 FROM care_team t WHERE t.person_id = p.id AND t.user_id = ?1 AND t.removed_at IS NULL) AS on_team,
            (SELECT COUNT(*) FROM care_team t WHERE t.person_id = p.id AND t.removed_at IS NULL) AS team_size,
-           (SELECT MAX(created_at) FROM posts x WHERE x.person_id = p.id) AS last_post_at
+           (SELECT MAX(created_at) FROM posts x WHERE x.person_id = p.id) AS last_post_at,
+           (SELECT COUNT(*) FROM posts x WHERE x.person_id = p.id
+              AND NOT EXISTS(SELECT 1 FROM post_reads r WHERE r.post_id = x.id AND r.user_id = ?1)) AS unread,
+           (SELECT COUNT(*) FROM posts x JOIN post_mentions m ON m.post_id = x.id AND m.user_id = ?1
+              WHERE x.person_id = p.id
+              AND NOT EXISTS(SELECT 1 FROM post_reads r WHERE r.post_id = x.id AND r.user_id = ?1)) AS unread_mentions
          FROM people p WHERE 1 = 1"
     );
-    let mut ps: Vec<Value> = Vec::new();
-    if let Some(uid) = team_of {
-        ps.push(uid.into());
+    let mut ps: Vec<Value> = vec![viewer.into()];
+    if team_only {
         sql.push_str(
             " AND EXISTS(SELECT 1 FROM care_team t WHERE t.person_id = p.id AND t.user_id = ?1 AND t.removed_at IS NULL)
               AND EXISTS(SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.withdrawn_at IS NULL)",
@@ -240,11 +248,13 @@ pub async fn list(db: &dyn Db, team_of: Option<i64>, q: &str) -> Result<Vec<List
         .await?
         .iter()
         .map(|r| {
+            let consent = r.bool("consent")?;
             Ok(ListItem {
                 person: person_from(r)?,
-                consent: r.bool("consent")?,
+                consent,
                 team_size: r.i64("team_size")?,
                 last_post_at: r.opt_i64("last_post_at")?,
+                unread: (consent && r.bool("on_team")?).then(|| Ok::<_, DbError>((r.i64("unread")?, r.i64("unread_mentions")?))).transpose()?,
             })
         })
         .collect()

@@ -31,6 +31,9 @@ async fn post_vitals_and_read_them_back() {
     assert!(page.find("ふらつき").unwrap() < page.find("お薬カレンダー").unwrap());
     // The doctor sees it unread, then read; the read count rises.
     let dr = h.sign_in("dr.tanaka").await;
+    // The doctor's list shows the unread post addressed to him.
+    let list = h.send(Req::get("/pro/people").cookie(&dr)).await.body;
+    assert!(list.contains("あなた宛 1"), "{list}");
     let json: serde_json::Value = serde_json::from_str(&h.send(Req::get("/api/people/1/timeline").cookie(&dr)).await.body).unwrap();
     let first = &json["posts"][0];
     assert_eq!(first["unread"], true);
@@ -39,6 +42,7 @@ async fn post_vitals_and_read_them_back() {
     let json: serde_json::Value = serde_json::from_str(&h.send(Req::get("/api/people/1/timeline").cookie(&dr)).await.body).unwrap();
     assert_eq!(json["posts"][0]["unread"], false);
     assert_eq!(json["posts"][0]["read_count"], 2);
+    assert!(!h.send(Req::get("/pro/people").cookie(&dr)).await.body.contains("あなた宛"));
 
     // Out-of-range vitals: every problem named, nothing saved.
     let before = h.scalar("SELECT COUNT(*) FROM posts");

@@ -31,8 +31,8 @@ pub struct ListQuery {
 
 pub async fn list(State(state): State<AppState>, s: Signed, Query(q): Query<ListQuery>) -> WebResult {
     authorize(&state, &s, Action::PeopleList, None).await?;
-    let team_of = (s.user.role == Role::Professional).then_some(s.user.id);
-    let items = ppl::list(state.db.as_ref(), team_of, &q.q).await?;
+    let team_only = s.user.role == Role::Professional;
+    let items = ppl::list(state.db.as_ref(), s.user.id, team_only, &q.q).await?;
     audit_row(&state, &s.ctx, Some(&s.user), "", "people.list", ("people", q.q.clone()), Outcome::Ok, format!("{} rows", items.len())).await?;
     let today = today_jst(state.clock.now());
     let body = html! {
@@ -45,11 +45,18 @@ pub async fn list(State(state): State<AppState>, s: Signed, Query(q): Query<List
         }
         @if items.is_empty() { p { "該当する方はいません。" } }
         table.ws-table {
-            thead { tr { th { "氏名" } th { "年齢" } th { "要介護度" } th { "同意" } th { "チーム" } th { "最終投稿" } } }
+            thead { tr { th { "氏名" } th { "未読" } th { "年齢" } th { "要介護度" } th { "同意" } th { "チーム" } th { "最終投稿" } } }
             tbody {
                 @for it in &items {
                     tr {
                         td { a href={ "/pro/people/" (it.person.id) } { (it.person.name) } br; span.ws-meta { (it.person.kana) } }
+                        td data-label="未読" {
+                            @match it.unread {
+                                Some((0, _)) => { "なし" }
+                                Some((n, m)) => { span.ws-badge.ok { (n) "件" } @if m > 0 { " " span.ws-badge.bad { "あなた宛 " (m) } } }
+                                None => { "—" }
+                            }
+                        }
                         td data-label="年齢" { @if let Some(b) = ppl::parse_date(&it.person.birth_date) { (age(b, today)) "歳" } }
                         td data-label="要介護度" { (it.person.care_level) }
                         td data-label="同意" { @if it.consent { span.ws-badge.ok { "同意あり" } } @else { span.ws-badge.bad { "同意なし" } } }
