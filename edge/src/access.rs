@@ -7,7 +7,7 @@
 //! | register / CSV import       | 403          | yes                      | 403                       |
 //! | person record, team, consent view | 404    | yes                      | on team + consent         |
 //! | timeline read / post / files| 404          | on team + consent        | on team + consent         |
-//! | team / consent change       | 404          | yes                      | 404 if unreachable, else 403 |
+//! | edit record, team / consent change | 404          | yes                      | 404 if unreachable, else 403 |
 //! | audit search / CSV          | yes          | yes                      | 403                       |
 //! | users / invite / suspend    | yes          | 403                      | 403                       |
 //!
@@ -26,6 +26,7 @@ pub enum Action {
     PersonView,
     TimelineRead,
     TimelinePost,
+    PersonEdit,
     TeamManage,
     ConsentManage,
     AuditView,
@@ -42,6 +43,7 @@ impl Action {
             Action::PersonView => "person.view",
             Action::TimelineRead => "timeline.read",
             Action::TimelinePost => "timeline.post",
+            Action::PersonEdit => "person.edit",
             Action::TeamManage => "team.change",
             Action::ConsentManage => "consent.change",
             Action::AuditView => "audit.view",
@@ -52,7 +54,12 @@ impl Action {
     pub fn person_scoped(self) -> bool {
         matches!(
             self,
-            Action::PersonView | Action::TimelineRead | Action::TimelinePost | Action::TeamManage | Action::ConsentManage
+            Action::PersonView
+                | Action::TimelineRead
+                | Action::TimelinePost
+                | Action::PersonEdit
+                | Action::TeamManage
+                | Action::ConsentManage
         )
     }
 }
@@ -87,7 +94,7 @@ pub fn rule(role: Role, action: Action, f: Facts) -> Decision {
 
         (MunicipalStaff, PeopleList | PersonCreate | PeopleImport | AuditView) => Allow,
         (MunicipalStaff, UsersManage) => Forbidden,
-        (MunicipalStaff, PersonView | TeamManage | ConsentManage) => {
+        (MunicipalStaff, PersonView | PersonEdit | TeamManage | ConsentManage) => {
             if f.exists {
                 Allow
             } else {
@@ -111,7 +118,7 @@ pub fn rule(role: Role, action: Action, f: Facts) -> Decision {
                 NotFound
             }
         }
-        (Professional, TeamManage | ConsentManage) => {
+        (Professional, PersonEdit | TeamManage | ConsentManage) => {
             if team_ok {
                 Forbidden
             } else {

@@ -198,6 +198,48 @@ pub async fn create(db: &dyn Db, p: &NewPerson, by: i64, now: i64) -> Result<i64
     Ok(db.execute(&s.sql, s.params).await?.last_insert_id)
 }
 
+/// Replaces a person's details (the record page's edit form).
+pub async fn update(db: &dyn Db, id: i64, p: &NewPerson, now: i64) -> Result<bool, DbError> {
+    let r = db
+        .execute(
+            "UPDATE people SET external_id = ?2, name = ?3, kana = ?4, birth_date = ?5, address = ?6, lat = ?7, lon = ?8,
+                               care_level = ?9, contacts = ?10, updated_at = ?11
+             WHERE id = ?1",
+            params![
+                id,
+                p.external_id.clone(),
+                p.name.clone(),
+                p.kana.clone(),
+                p.birth_date.format("%Y-%m-%d").to_string(),
+                p.address.clone(),
+                p.lat,
+                p.lon,
+                p.care_level.clone(),
+                p.contacts.clone(),
+                now
+            ],
+        )
+        .await?;
+    Ok(r.changes == 1)
+}
+
+impl Person {
+    /// The stored details as form fields.
+    pub fn to_input(&self) -> PersonInput {
+        PersonInput {
+            external_id: self.external_id.clone().unwrap_or_default(),
+            name: self.name.clone(),
+            kana: self.kana.clone(),
+            birth_date: self.birth_date.clone(),
+            address: self.address.clone(),
+            lat: self.lat.map(|v| v.to_string()).unwrap_or_default(),
+            lon: self.lon.map(|v| v.to_string()).unwrap_or_default(),
+            care_level: self.care_level.clone(),
+            contacts: self.contacts.clone(),
+        }
+    }
+}
+
 pub async fn get(db: &dyn Db, id: i64) -> Result<Option<Person>, DbError> {
     let sql = format!("SELECT {COLS} FROM people p WHERE p.id = ?1");
     db.query_opt(&sql, params![id]).await?.map(|r| person_from(&r)).transpose()

@@ -19,6 +19,7 @@ enum Kind {
     View,
     TimelineRead,
     TimelinePost,
+    Edit,
     TeamChange,
     ConsentChange,
 }
@@ -47,10 +48,10 @@ fn expected(role: Role, kind: Kind, exists: bool, on_team: bool, consent: bool) 
     let ok_or_404 = |ok: bool| if ok { StatusCode::OK } else { StatusCode::NOT_FOUND };
     match (role, kind) {
         (Role::Admin, _) => StatusCode::NOT_FOUND,
-        (Role::Municipal, Kind::View | Kind::TeamChange | Kind::ConsentChange) => ok_or_404(exists),
+        (Role::Municipal, Kind::View | Kind::Edit | Kind::TeamChange | Kind::ConsentChange) => ok_or_404(exists),
         (Role::Municipal, Kind::TimelineRead | Kind::TimelinePost) => ok_or_404(reach),
         (Role::Professional, Kind::View | Kind::TimelineRead | Kind::TimelinePost) => ok_or_404(reach),
-        (Role::Professional, Kind::TeamChange | Kind::ConsentChange) => {
+        (Role::Professional, Kind::Edit | Kind::TeamChange | Kind::ConsentChange) => {
             if reach { StatusCode::FORBIDDEN } else { StatusCode::NOT_FOUND }
         }
     }
@@ -68,6 +69,14 @@ fn routes(pid: i64, csrf: &str) -> Vec<(Kind, Req)> {
         (
             Kind::TimelinePost,
             Req::multipart(format!("/pro/people/{pid}/posts"), &[("csrf", csrf), ("category", "報告"), ("body", "matrix"), ("temp_c", "36.5")], None),
+        ),
+        (Kind::Edit, Req::get(format!("/pro/people/{pid}/edit"))),
+        (
+            Kind::Edit,
+            Req::post(format!("/pro/people/{pid}/edit"), &[
+                ("csrf", csrf), ("name", "改名 テスト"), ("kana", "カイメイ テスト"), ("birth_date", "1940-01-01"),
+                ("address", "豊明市沓掛町1"), ("care_level", "要介護3"),
+            ]),
         ),
         (Kind::TeamChange, Req::post(format!("/pro/people/{pid}/team"), &[("csrf", csrf), ("user_id", newcomer)])),
         (Kind::TeamChange, Req::post(format!("/pro/people/{pid}/team/remove"), &[("csrf", csrf), ("user_id", newcomer)])),

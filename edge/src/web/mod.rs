@@ -36,6 +36,7 @@ pub fn app(state: AppState) -> Router {
         .route("/pro/people/new", get(people::new_form).post(people::create))
         .route("/pro/people/import", get(people::import_form).post(people::import))
         .route("/pro/people/{id}", get(people::show))
+        .route("/pro/people/{id}/edit", get(people::edit_form).post(people::edit))
         .route("/pro/people/{id}/posts", post(people::post))
         .route("/pro/people/{id}/files/{file}", get(people::file))
         .route("/pro/people/{id}/team", get(people::team).post(people::team_add))

@@ -70,14 +70,18 @@ pub async fn list(State(state): State<AppState>, s: Signed, Query(q): Query<List
     Ok(page("利用者一覧", Some(&viewer(&s)), body).into_response())
 }
 
-fn person_form(s: &Signed, p: &PersonInput, errs: &[String]) -> Markup {
+fn person_form(s: &Signed, p: &PersonInput, errs: &[String], edit: Option<i64>) -> Markup {
+    let (title, action) = match edit {
+        Some(id) => ("基本情報の編集".to_owned(), format!("/pro/people/{id}/edit")),
+        None => ("支援対象者の新規登録".to_owned(), "/pro/people/new".to_owned()),
+    };
     page(
-        "新規登録",
+        &title,
         Some(&viewer(s)),
         html! {
-            h1 { "支援対象者の新規登録" }
+            h1 { (title) }
             (errors(errs))
-            form.ws-form method="post" action="/pro/people/new" {
+            form.ws-form method="post" action=(action) {
                 (csrf_field(s.csrf()))
                 label for="name" { "氏名" } input #name type="text" name="name" value=(p.name) required;
                 label for="kana" { "フリガナ" } input #kana type="text" name="kana" value=(p.kana) required;
@@ -91,7 +95,7 @@ fn person_form(s: &Signed, p: &PersonInput, errs: &[String]) -> Markup {
                 select #care_level name="care_level" { (options(CARE_LEVELS, &p.care_level, false)) }
                 label for="contacts" { "主な連絡先（家族・キーパーソンなど）" } textarea #contacts name="contacts" { (p.contacts) }
                 label for="external_id" { "外部ID（台帳番号など・任意）" } input #external_id type="text" name="external_id" value=(p.external_id);
-                button.ws-btn type="submit" { "登録する" }
+                button.ws-btn type="submit" { @if edit.is_some() { "保存する" } @else { "登録する" } }
             }
         },
     )
@@ -100,7 +104,7 @@ fn person_form(s: &Signed, p: &PersonInput, errs: &[String]) -> Markup {
 pub async fn new_form(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::PersonCreate, None).await?;
     audit_row(&state, &s.ctx, Some(&s.user), "", "person.create.form", ("people", String::new()), Outcome::Ok, String::new()).await?;
-    Ok(person_form(&s, &PersonInput { care_level: "要介護1".into(), ..Default::default() }, &[]).into_response())
+    Ok(person_form(&s, &PersonInput { care_level: "要介護1".into(), ..Default::default() }, &[], None).into_response())
 }
 
 #[derive(Deserialize)]
@@ -118,7 +122,7 @@ pub async fn create(State(state): State<AppState>, s: Signed, Form(f): Form<Pers
     match f.p.validate(today_jst(now)) {
         Err(es) => {
             let errs: Vec<String> = es.iter().map(ToString::to_string).collect();
-            Ok((StatusCode::BAD_REQUEST, person_form(&s, &f.p, &errs)).into_response())
+            Ok((StatusCode::BAD_REQUEST, person_form(&s, &f.p, &errs, None)).into_response())
         }
         Ok(p) => match ppl::create(state.db.as_ref(), &p, s.user.id, now).await {
             Ok(id) => {
@@ -126,7 +130,7 @@ pub async fn create(State(state): State<AppState>, s: Signed, Form(f): Form<Pers
                 Ok(Redirect::to(&format!("/pro/people/{id}/consent")).into_response())
             }
             Err(e) if e.is_constraint() => {
-                Ok((StatusCode::CONFLICT, person_form(&s, &f.p, &["外部ID: 既に登録されています。".into()])).into_response())
+                Ok((StatusCode::CONFLICT, person_form(&s, &f.p, &["外部ID: 既に登録されています。".into()], None)).into_response())
             }
             Err(e) => Err(e.into()),
         },
@@ -267,6 +271,7 @@ async fn person_page(state: &AppState, s: &Signed, pid: i64, before: Option<Curs
     let consents = ppl::consents(db, pid).await?;
     let team = ppl::team(db, pid, false).await?;
     let can_read = access::decide(db, &s.user, Action::TimelineRead, Some(pid)).await? == Decision::Allow;
+    let can_edit = access::decide(db, &s.user, Action::PersonEdit, Some(pid)).await? == Decision::Allow;
     let tl = if can_read { Some(timeline::page(db, pid, s.user.id, before, state.config.page_size, now).await?) } else { None };
     let consent_now = consents.iter().any(|c| c.withdrawn_at.is_none());
     let today = today_jst(now);
@@ -280,6 +285,7 @@ async fn person_page(state: &AppState, s: &Signed, pid: i64, before: Option<Curs
                 @if let (Some(lat), Some(lon)) = (p.lat, p.lon) { dt { "自宅の位置" } dd { (format!("{lat:.5}, {lon:.5}")) } }
                 dt { "要介護度" } dd { (p.care_level) }
                 @if !p.contacts.is_empty() { dt { "主な連絡先" } dd { (p.contacts) } }
+                @if can_edit { dd { a href={ "/pro/people/" (pid) "/edit" } { "基本情報を編集" } } }
                 dt { "同意" } dd {
                     @if consent_now { span.ws-badge.ok { "同意あり" } } @else { span.ws-badge.bad { "同意なし" } }
                     " " a href={ "/pro/people/" (pid) "/consent" } { "同意の記録" }
@@ -573,4 +579,34 @@ pub async fn consent_withdraw(State(state): State<AppState>, s: Signed, Path(pid
     let n = ppl::withdraw_consent(state.db.as_ref(), pid, s.user.id, state.clock.now()).await?;
     audit_row(&state, &s.ctx, Some(&s.user), "", "consent.withdraw", ("person", pid.to_string()), Outcome::Ok, format!("{n} withdrawn")).await?;
     Ok(Redirect::to(&format!("/pro/people/{pid}/consent")).into_response())
+}
+
+pub async fn edit_form(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>) -> WebResult {
+    authorize(&state, &s, Action::PersonEdit, Some(pid)).await?;
+    let p = ppl::get(state.db.as_ref(), pid).await?.ok_or(WebError::NotFound)?;
+    audit_row(&state, &s.ctx, Some(&s.user), "", "person.edit.form", ("person", pid.to_string()), Outcome::Ok, String::new()).await?;
+    Ok(person_form(&s, &p.to_input(), &[], Some(pid)).into_response())
+}
+
+pub async fn edit(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, Form(f): Form<PersonForm>) -> WebResult {
+    check_csrf(s.csrf(), &f.csrf)?;
+    authorize(&state, &s, Action::PersonEdit, Some(pid)).await?;
+    let now = state.clock.now();
+    match f.p.validate(today_jst(now)) {
+        Err(es) => {
+            let errs: Vec<String> = es.iter().map(ToString::to_string).collect();
+            audit_row(&state, &s.ctx, Some(&s.user), "", "person.edit", ("person", pid.to_string()), Outcome::Failed, String::new()).await?;
+            Ok((StatusCode::BAD_REQUEST, person_form(&s, &f.p, &errs, Some(pid))).into_response())
+        }
+        Ok(p) => match ppl::update(state.db.as_ref(), pid, &p, now).await {
+            Ok(_) => {
+                audit_row(&state, &s.ctx, Some(&s.user), "", "person.edit", ("person", pid.to_string()), Outcome::Ok, String::new()).await?;
+                Ok(Redirect::to(&format!("/pro/people/{pid}")).into_response())
+            }
+            Err(e) if e.is_constraint() => {
+                Ok((StatusCode::CONFLICT, person_form(&s, &f.p, &["外部ID: 既に登録されています。".into()], Some(pid))).into_response())
+            }
+            Err(e) => Err(e.into()),
+        },
+    }
 }
