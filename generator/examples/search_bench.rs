@@ -1,0 +1,51 @@
+//! Times the search-index stage alone on a content directory and reports its size:
+//! `cargo run --release -p tsunagu --example search_bench -- <content-dir> [out-dir]`.
+//! Figures are reported, never asserted (docs/search.md lists them). Loading the YAML is
+//! timed separately: it is the loader's cost, not the index's.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let content = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("usage: search_bench <content-dir> [out-dir]"))?);
+    let out = args.next().map(PathBuf::from);
+
+    let t = Instant::now();
+    let loaded = tsunagu::load::load(&content).map_err(|d| anyhow::anyhow!("{} problem(s) loading {}", d.len(), content.display()))?;
+    let load_s = t.elapsed().as_secs_f64();
+    let rss_before = peak_rss_mib();
+
+    let t = Instant::now();
+    let (files, stats) = tsunagu::search_index::files_with(&loaded.content, &tsunagu_search::Options::default());
+    let index_s = t.elapsed().as_secs_f64();
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+
+    if let Some(out) = &out {
+        for f in &files {
+            let path = out.join(&f.path);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&path, &f.bytes)?;
+        }
+    }
+    println!("resources:        {}", loaded.content.resources.len());
+    println!("load (YAML):      {load_s:.2} s");
+    println!("index build:      {index_s:.2} s");
+    println!("index files:      {} ({} index chunks)", files.len(), stats.index_chunks);
+    println!("index size:       {:.1} MB uncompressed", bytes as f64 / 1e6);
+    println!("tokens/postings:  {} / {}", stats.tokens, stats.postings);
+    println!("manifest:         {:.1} kB; largest chunk {:.1} kB", stats.manifest_bytes as f64 / 1e3, stats.largest_index_chunk_bytes as f64 / 1e3);
+    if let (Some(before), Some(after)) = (rss_before, peak_rss_mib()) {
+        println!("peak RSS:         {after:.0} MiB (after loading: {before:.0} MiB)");
+    }
+    Ok(())
+}
