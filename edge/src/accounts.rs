@@ -266,3 +266,23 @@ pub async fn set_disabled(db: &dyn Db, user_id: i64, disabled: bool) -> Result<b
         .await?;
     Ok(r[0].changes == 1)
 }
+
+/// The statements that create the first system administrator of a new (production)
+/// database, with a random initial password that must be changed at first sign-in (TOTP
+/// enrolment follows). Returned as SQL text with the values inlined, so the same output
+/// can be run natively or with `wrangler d1 execute DB --file`.
+pub fn first_admin_sql(login: &str, display_name: &str, org_name: &str, now: i64, cfg: &Config) -> Result<(String, String), AuthError> {
+    let pw = initial_password()?;
+    let hash = password::hash(&pw, cfg)?;
+    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let sql = format!(
+        "INSERT INTO orgs (name, kind, created_at) VALUES ({org}, 'operator', {now});\n\
+         INSERT INTO users (login, display_name, org_id, role, profession, password_hash, must_change_password, created_at, password_changed_at)\n\
+         SELECT {login}, {name}, id, 'system_admin', 'it_admin', {hash}, 1, {now}, {now} FROM orgs WHERE name = {org};\n",
+        org = q(org_name),
+        login = q(login),
+        name = q(display_name),
+        hash = q(&hash),
+    );
+    Ok((sql, pw))
+}

@@ -215,3 +215,13 @@ pub async fn seed(db: &dyn Db, cfg: &Config, now: i64) -> Result<bool, DemoError
     }
     Ok(true)
 }
+
+/// [`mark_production`] for native tools outside an async runtime.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn mark_production_blocking(db: &crate::store::sqlite::SqliteDb) -> Result<(), DbError> {
+    db.with_conn(|c| {
+        c.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'production')", [])
+            .map(drop)
+            .map_err(|e| DbError::Backend(e.to_string()))
+    })
+}

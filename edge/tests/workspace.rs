@@ -213,3 +213,22 @@ async fn demo_seed_refuses_a_production_database() {
     assert!(err.to_string().contains("本番用"));
     assert_eq!(db.with_conn(|c| Ok(c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0)).unwrap())).unwrap(), 0);
 }
+
+#[tokio::test]
+async fn first_admin_of_a_production_database_must_change_password_and_enrol() {
+    let db = tsunagu_edge::native::memory_db().unwrap();
+    let (sql, pw) = tsunagu_edge::accounts::first_admin_sql("root.admin", "最初 管理者", "システム運用", common::T0, &common::config()).unwrap();
+    db.with_conn(|c| Ok(c.execute_batch(&sql).unwrap())).unwrap();
+    tsunagu_edge::demo::mark_production_blocking(&db).unwrap();
+    let clock = tsunagu_edge::clock::ManualClock::new(common::T0);
+    let n = tsunagu_edge::native::build(db, std::sync::Arc::new(tsunagu_edge::blobs::MemoryBlobs::default()), std::sync::Arc::new(clock), tsunagu_edge::native::Options {
+        demo: false,
+        blobs_dir: None,
+        config: common::config(),
+    })
+    .await
+    .unwrap();
+    let h = common::H { router: n.router, clock: tsunagu_edge::clock::ManualClock::new(common::T0), db: n.db };
+    let r = h.password_step("root.admin", &pw).await;
+    assert_eq!(r.location(), "/pro/enrol");
+}
