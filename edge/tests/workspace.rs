@@ -218,7 +218,11 @@ async fn demo_seed_refuses_a_production_database() {
 async fn first_admin_of_a_production_database_must_change_password_and_enrol() {
     let db = tsunagu_edge::native::memory_db().unwrap();
     let (sql, pw) = tsunagu_edge::accounts::first_admin_sql("root.admin", "最初 管理者", "システム運用", common::T0, &common::config()).unwrap();
-    db.with_conn(|c| Ok(c.execute_batch(&sql).unwrap())).unwrap();
+    db.with_conn(|c| {
+        c.execute_batch(&sql).unwrap();
+        Ok(())
+    })
+    .unwrap();
     tsunagu_edge::demo::mark_production_blocking(&db).unwrap();
     let clock = tsunagu_edge::clock::ManualClock::new(common::T0);
     let n = tsunagu_edge::native::build(db, std::sync::Arc::new(tsunagu_edge::blobs::MemoryBlobs::default()), std::sync::Arc::new(clock), tsunagu_edge::native::Options {
