@@ -8,8 +8,18 @@ use tsunagu_edge::auth::password;
 use tsunagu_edge::config::Config;
 
 fn main() {
-    for (m, t) in [(19 * 1024, 2), (12 * 1024, 3), (46 * 1024, 1), (64 * 1024, 3)] {
-        let cfg = Config { argon2_m_kib: m, argon2_t: t, argon2_p: 1, ..Config::default() };
+    for (m, t) in [
+        (19 * 1024, 2),
+        (12 * 1024, 3),
+        (46 * 1024, 1),
+        (64 * 1024, 3),
+    ] {
+        let cfg = Config {
+            argon2_m_kib: m,
+            argon2_t: t,
+            argon2_p: 1,
+            ..Config::default()
+        };
         let phc = password::hash("warm-up-password", &cfg).expect("hash");
         let n = 10;
         let mut times: Vec<f64> = (0..n)
@@ -20,6 +30,11 @@ fn main() {
             })
             .collect();
         times.sort_by(f64::total_cmp);
-        println!("argon2id m={:>5} KiB t={t} p=1: median {:>6.1} ms, min {:>6.1} ms ({n} runs)", m, times[n / 2], times[0]);
+        println!(
+            "argon2id m={:>5} KiB t={t} p=1: median {:>6.1} ms, min {:>6.1} ms ({n} runs)",
+            m,
+            times[n / 2],
+            times[0]
+        );
     }
 }

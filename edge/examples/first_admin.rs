@@ -14,17 +14,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("使い方: first_admin ログインID 氏名 [SQLiteファイル]");
         std::process::exit(2);
     };
-    let (sql, pw) = first_admin_sql(login, name, "システム運用", SystemClock.now(), &Config::default())?;
+    let (sql, pw) = first_admin_sql(
+        login,
+        name,
+        "システム運用",
+        SystemClock.now(),
+        &Config::default(),
+    )?;
     match args.get(2) {
         Some(path) => {
             let db = tsunagu_edge::store::sqlite::SqliteDb::open(std::path::Path::new(path))?;
             tsunagu_edge::store::migrate::migrate(&db)?;
-            db.with_conn(|c| c.execute_batch(&sql).map_err(|e| tsunagu_edge::store::DbError::Backend(e.to_string())))?;
+            db.with_conn(|c| {
+                c.execute_batch(&sql)
+                    .map_err(|e| tsunagu_edge::store::DbError::Backend(e.to_string()))
+            })?;
             tsunagu_edge::demo::mark_production_blocking(&db)?;
             eprintln!("{path}: {login} を作成し、本番用として記録しました。");
         }
         None => {
-            println!("{sql}INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'production');");
+            println!(
+                "{sql}INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'production');"
+            );
         }
     }
     eprintln!("初期パスワード（初回ログインで変更が必要）: {pw}");

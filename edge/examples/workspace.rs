@@ -10,15 +10,33 @@ use std::path::PathBuf;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let db = PathBuf::from(args.next().unwrap_or_else(|| ":memory:".into()));
-    let addr: SocketAddr = args.next().unwrap_or_else(|| "127.0.0.1:8788".into()).parse()?;
-    let opts = tsunagu_edge::native::Options { demo: true, ..Default::default() };
+    let addr: SocketAddr = args
+        .next()
+        .unwrap_or_else(|| "127.0.0.1:8788".into())
+        .parse()?;
+    let opts = tsunagu_edge::native::Options {
+        demo: true,
+        ..Default::default()
+    };
     let native = tsunagu_edge::native::router(&db, opts).await?;
-    println!("workspace: http://{addr}/pro/   (database: {})", db.display());
+    println!(
+        "workspace: http://{addr}/pro/   (database: {})",
+        db.display()
+    );
     println!("demo accounts (password / TOTP secret):");
     for a in &native.demo_accounts {
-        println!("  {:<18} {}・{}  {}  {}", a.login, a.role, a.profession, a.password, a.totp_secret);
+        println!(
+            "  {:<18} {}・{}  {}  {}",
+            a.login, a.role, a.profession, a.password, a.totp_secret
+        );
     }
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, native.router.into_make_service_with_connect_info::<SocketAddr>()).await?;
+    axum::serve(
+        listener,
+        native
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await?;
     Ok(())
 }

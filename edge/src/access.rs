@@ -129,7 +129,12 @@ pub fn rule(role: Role, action: Action, f: Facts) -> Decision {
 }
 
 /// Looks up the facts (one query) and applies [`rule`].
-pub async fn decide(db: &dyn Db, user: &User, action: Action, person_id: Option<i64>) -> Result<Decision, DbError> {
+pub async fn decide(
+    db: &dyn Db,
+    user: &User,
+    action: Action,
+    person_id: Option<i64>,
+) -> Result<Decision, DbError> {
     if user.disabled {
         return Ok(Decision::Forbidden);
     }
@@ -151,7 +156,11 @@ pub async fn facts(db: &dyn Db, user_id: i64, person_id: i64) -> Result<Facts, D
         )
         .await?;
     let r = &rows[0];
-    Ok(Facts { exists: r.bool("e")?, on_team: r.bool("t")?, consent: r.bool("c")? })
+    Ok(Facts {
+        exists: r.bool("e")?,
+        on_team: r.bool("t")?,
+        consent: r.bool("c")?,
+    })
 }
 
 #[cfg(test)]
@@ -160,10 +169,40 @@ mod tests {
 
     #[test]
     fn professional_needs_team_and_consent() {
-        let all = Facts { exists: true, on_team: true, consent: true };
-        assert_eq!(rule(Role::Professional, Action::TimelineRead, all), Decision::Allow);
-        assert_eq!(rule(Role::Professional, Action::TimelineRead, Facts { consent: false, ..all }), Decision::NotFound);
-        assert_eq!(rule(Role::Professional, Action::TimelineRead, Facts { on_team: false, ..all }), Decision::NotFound);
-        assert_eq!(rule(Role::SystemAdmin, Action::PersonView, all), Decision::NotFound);
+        let all = Facts {
+            exists: true,
+            on_team: true,
+            consent: true,
+        };
+        assert_eq!(
+            rule(Role::Professional, Action::TimelineRead, all),
+            Decision::Allow
+        );
+        assert_eq!(
+            rule(
+                Role::Professional,
+                Action::TimelineRead,
+                Facts {
+                    consent: false,
+                    ..all
+                }
+            ),
+            Decision::NotFound
+        );
+        assert_eq!(
+            rule(
+                Role::Professional,
+                Action::TimelineRead,
+                Facts {
+                    on_team: false,
+                    ..all
+                }
+            ),
+            Decision::NotFound
+        );
+        assert_eq!(
+            rule(Role::SystemAdmin, Action::PersonView, all),
+            Decision::NotFound
+        );
     }
 }

@@ -51,7 +51,10 @@ pub const PROFESSIONS: &[(&str, &str)] = &[
 ];
 
 pub fn profession_label(code: &str) -> &str {
-    PROFESSIONS.iter().find(|(c, _)| *c == code).map_or(code, |(_, l)| l)
+    PROFESSIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, l)| l)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +111,10 @@ fn user_from(r: &Row) -> Result<User, DbError> {
         display_name: r.string("display_name")?,
         org_id: r.i64("org_id")?,
         org_name: r.string("org_name")?,
-        role: Role::parse(r.str("role")?)
-            .ok_or(DbError::Column { column: "role".into(), reason: "unknown role" })?,
+        role: Role::parse(r.str("role")?).ok_or(DbError::Column {
+            column: "role".into(),
+            reason: "unknown role",
+        })?,
         profession: r.string("profession")?,
         password_hash: r.string("password_hash")?,
         must_change_password: r.bool("must_change_password")?,
@@ -121,18 +126,33 @@ fn user_from(r: &Row) -> Result<User, DbError> {
 }
 
 pub async fn by_login(db: &dyn Db, login: &str) -> Result<Option<User>, DbError> {
-    let sql = format!("SELECT {USER_COLS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.login = ?1");
-    db.query_opt(&sql, params![login]).await?.map(|r| user_from(&r)).transpose()
+    let sql = format!(
+        "SELECT {USER_COLS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.login = ?1"
+    );
+    db.query_opt(&sql, params![login])
+        .await?
+        .map(|r| user_from(&r))
+        .transpose()
 }
 
 pub async fn by_id(db: &dyn Db, id: i64) -> Result<Option<User>, DbError> {
-    let sql = format!("SELECT {USER_COLS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?1");
-    db.query_opt(&sql, params![id]).await?.map(|r| user_from(&r)).transpose()
+    let sql =
+        format!("SELECT {USER_COLS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?1");
+    db.query_opt(&sql, params![id])
+        .await?
+        .map(|r| user_from(&r))
+        .transpose()
 }
 
 pub async fn list(db: &dyn Db) -> Result<Vec<User>, DbError> {
-    let sql = format!("SELECT {USER_COLS} FROM users u JOIN orgs o ON o.id = u.org_id ORDER BY o.name, u.display_name");
-    db.query(&sql, params![]).await?.iter().map(user_from).collect()
+    let sql = format!(
+        "SELECT {USER_COLS} FROM users u JOIN orgs o ON o.id = u.org_id ORDER BY o.name, u.display_name"
+    );
+    db.query(&sql, params![])
+        .await?
+        .iter()
+        .map(user_from)
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -143,16 +163,28 @@ pub struct Org {
 }
 
 pub async fn orgs(db: &dyn Db) -> Result<Vec<Org>, DbError> {
-    db.query("SELECT id, name, kind FROM orgs ORDER BY kind, name", params![])
-        .await?
-        .iter()
-        .map(|r| Ok(Org { id: r.i64("id")?, name: r.string("name")?, kind: r.string("kind")? }))
-        .collect()
+    db.query(
+        "SELECT id, name, kind FROM orgs ORDER BY kind, name",
+        params![],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Org {
+            id: r.i64("id")?,
+            name: r.string("name")?,
+            kind: r.string("kind")?,
+        })
+    })
+    .collect()
 }
 
 pub async fn create_org(db: &dyn Db, name: &str, kind: OrgKind, now: i64) -> Result<i64, DbError> {
     Ok(db
-        .execute("INSERT INTO orgs (name, kind, created_at) VALUES (?1, ?2, ?3)", params![name, kind.as_str(), now])
+        .execute(
+            "INSERT INTO orgs (name, kind, created_at) VALUES (?1, ?2, ?3)",
+            params![name, kind.as_str(), now],
+        )
         .await?
         .last_insert_id)
 }
@@ -170,7 +202,10 @@ pub struct NewUser {
 #[derive(Debug, thiserror::Error)]
 pub enum InviteError {
     #[error("{field}: {reason}")]
-    Invalid { field: &'static str, reason: &'static str },
+    Invalid {
+        field: &'static str,
+        reason: &'static str,
+    },
     #[error("そのログインIDは既に使われています。")]
     Taken,
     #[error(transparent)]
@@ -186,21 +221,44 @@ impl From<DbError> for InviteError {
 /// A random initial password: 12 characters from an alphabet without look-alikes.
 pub fn initial_password() -> Result<String, AuthError> {
     const A: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    Ok(crate::rand::bytes::<12>()?.iter().map(|b| A[(*b as usize) % A.len()] as char).collect())
+    Ok(crate::rand::bytes::<12>()?
+        .iter()
+        .map(|b| A[(*b as usize) % A.len()] as char)
+        .collect())
 }
 
 /// Creates an account with `password` as its initial password, to be changed at first
 /// sign-in; the TOTP enrolment follows at first sign-in too.
-pub async fn invite(db: &dyn Db, u: &NewUser, password: &str, now: i64, cfg: &Config) -> Result<i64, InviteError> {
+pub async fn invite(
+    db: &dyn Db,
+    u: &NewUser,
+    password: &str,
+    now: i64,
+    cfg: &Config,
+) -> Result<i64, InviteError> {
     let login = u.login.trim();
-    if login.len() < 3 || login.len() > 40 || !login.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
-        return Err(InviteError::Invalid { field: "ログインID", reason: "半角英数字と . _ - で3〜40文字にしてください。" });
+    if login.len() < 3
+        || login.len() > 40
+        || !login
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        return Err(InviteError::Invalid {
+            field: "ログインID",
+            reason: "半角英数字と . _ - で3〜40文字にしてください。",
+        });
     }
     if u.display_name.trim().is_empty() || u.display_name.chars().count() > 60 {
-        return Err(InviteError::Invalid { field: "氏名", reason: "1〜60文字で入力してください。" });
+        return Err(InviteError::Invalid {
+            field: "氏名",
+            reason: "1〜60文字で入力してください。",
+        });
     }
     if !PROFESSIONS.iter().any(|(c, _)| *c == u.profession) {
-        return Err(InviteError::Invalid { field: "職種", reason: "一覧から選んでください。" });
+        return Err(InviteError::Invalid {
+            field: "職種",
+            reason: "一覧から選んでください。",
+        });
     }
     let hash = password::hash(password, cfg)?;
     match db
@@ -218,7 +276,12 @@ pub async fn invite(db: &dyn Db, u: &NewUser, password: &str, now: i64, cfg: &Co
     }
 }
 
-pub async fn set_password(db: &dyn Db, user_id: i64, new_hash: &str, now: i64) -> Result<(), DbError> {
+pub async fn set_password(
+    db: &dyn Db,
+    user_id: i64,
+    new_hash: &str,
+    now: i64,
+) -> Result<(), DbError> {
     db.execute(
         "UPDATE users SET password_hash = ?2, must_change_password = 0, password_changed_at = ?3 WHERE id = ?1",
         params![user_id, new_hash, now],
@@ -229,8 +292,11 @@ pub async fn set_password(db: &dyn Db, user_id: i64, new_hash: &str, now: i64) -
 
 /// Stores a pending TOTP secret (not yet enabled) during enrolment.
 pub async fn set_pending_totp(db: &dyn Db, user_id: i64, secret: &str) -> Result<(), DbError> {
-    db.execute("UPDATE users SET totp_secret = ?2 WHERE id = ?1 AND totp_enabled = 0", params![user_id, secret])
-        .await?;
+    db.execute(
+        "UPDATE users SET totp_secret = ?2 WHERE id = ?1 AND totp_enabled = 0",
+        params![user_id, secret],
+    )
+    .await?;
     Ok(())
 }
 
@@ -252,7 +318,11 @@ pub async fn team_candidates(db: &dyn Db) -> Result<Vec<User>, DbError> {
         "SELECT {USER_COLS} FROM users u JOIN orgs o ON o.id = u.org_id
          WHERE u.role IN ('professional', 'municipal_staff') AND u.disabled = 0 ORDER BY u.display_name"
     );
-    db.query(&sql, params![]).await?.iter().map(user_from).collect()
+    db.query(&sql, params![])
+        .await?
+        .iter()
+        .map(user_from)
+        .collect()
 }
 
 /// Suspends or resumes an account. A suspended account cannot sign in, and its sessions
@@ -260,8 +330,14 @@ pub async fn team_candidates(db: &dyn Db) -> Result<Vec<User>, DbError> {
 pub async fn set_disabled(db: &dyn Db, user_id: i64, disabled: bool) -> Result<bool, DbError> {
     let r = db
         .batch(vec![
-            crate::store::Stmt::new("UPDATE users SET disabled = ?2 WHERE id = ?1", params![user_id, disabled]),
-            crate::store::Stmt::new("DELETE FROM sessions WHERE user_id = ?1 AND ?2", params![user_id, disabled]),
+            crate::store::Stmt::new(
+                "UPDATE users SET disabled = ?2 WHERE id = ?1",
+                params![user_id, disabled],
+            ),
+            crate::store::Stmt::new(
+                "DELETE FROM sessions WHERE user_id = ?1 AND ?2",
+                params![user_id, disabled],
+            ),
         ])
         .await?;
     Ok(r[0].changes == 1)
@@ -271,7 +347,13 @@ pub async fn set_disabled(db: &dyn Db, user_id: i64, disabled: bool) -> Result<b
 /// database, with a random initial password that must be changed at first sign-in (TOTP
 /// enrolment follows). Returned as SQL text with the values inlined, so the same output
 /// can be run natively or with `wrangler d1 execute DB --file`.
-pub fn first_admin_sql(login: &str, display_name: &str, org_name: &str, now: i64, cfg: &Config) -> Result<(String, String), AuthError> {
+pub fn first_admin_sql(
+    login: &str,
+    display_name: &str,
+    org_name: &str,
+    now: i64,
+    cfg: &Config,
+) -> Result<(String, String), AuthError> {
     let pw = initial_password()?;
     let hash = password::hash(&pw, cfg)?;
     let q = |s: &str| format!("'{}'", s.replace('\'', "''"));

@@ -114,7 +114,11 @@ pub async fn search(db: &dyn Db, f: &Filter) -> Result<Vec<Row>, DbError> {
     if let Some(t) = f.to {
         add("at <", t.into(), &mut sql);
     }
-    let limit = if f.limit <= 0 { 500 } else { f.limit.min(10_000) };
+    let limit = if f.limit <= 0 {
+        500
+    } else {
+        f.limit.min(10_000)
+    };
     sql.push_str(&format!(" ORDER BY at DESC, id DESC LIMIT {limit}"));
     db.query(&sql, p)
         .await?
@@ -140,7 +144,18 @@ pub async fn search(db: &dyn Db, f: &Filter) -> Result<Vec<Row>, DbError> {
 /// CSV (UTF-8 with BOM, so Excel in Japan opens it correctly), times in JST.
 pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    w.write_record(["日時(JST)", "利用者", "組織ID", "操作", "対象種別", "対象ID", "結果", "IPアドレス", "リクエストID", "詳細"])?;
+    w.write_record([
+        "日時(JST)",
+        "利用者",
+        "組織ID",
+        "操作",
+        "対象種別",
+        "対象ID",
+        "結果",
+        "IPアドレス",
+        "リクエストID",
+        "詳細",
+    ])?;
     for r in rows {
         w.write_record([
             crate::time::jst(r.at),

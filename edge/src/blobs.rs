@@ -32,7 +32,8 @@ pub struct DiskBlobs {
 impl DiskBlobs {
     pub fn new(dir: impl Into<std::path::PathBuf>) -> Result<Self, BlobError> {
         let dir = dir.into();
-        std::fs::create_dir_all(&dir).map_err(|e| BlobError::Backend(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| BlobError::Backend(format!("{}: {e}", dir.display())))?;
         Ok(DiskBlobs { dir })
     }
 
@@ -51,7 +52,8 @@ impl Blobs for DiskBlobs {
         Box::pin(async move {
             let path = self.path(key)?;
             let io = |e: std::io::Error| BlobError::Backend(format!("{}: {e}", path.display()));
-            std::fs::write(path.with_extension("type"), blob.content_type.as_bytes()).map_err(io)?;
+            std::fs::write(path.with_extension("type"), blob.content_type.as_bytes())
+                .map_err(io)?;
             std::fs::write(&path, &blob.bytes).map_err(io)
         })
     }
@@ -63,7 +65,10 @@ impl Blobs for DiskBlobs {
                 Ok(bytes) => {
                     let content_type = std::fs::read_to_string(path.with_extension("type"))
                         .unwrap_or_else(|_| "application/octet-stream".into());
-                    Ok(Some(Blob { content_type, bytes }))
+                    Ok(Some(Blob {
+                        content_type,
+                        bytes,
+                    }))
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(BlobError::Backend(format!("{}: {e}", path.display()))),
@@ -79,11 +84,21 @@ pub struct MemoryBlobs(std::sync::Mutex<std::collections::HashMap<String, Blob>>
 impl Blobs for MemoryBlobs {
     fn put<'a>(&'a self, key: &'a str, blob: Blob) -> BoxFut<'a, Result<(), BlobError>> {
         Box::pin(async move {
-            self.0.lock().map_err(|_| BlobError::Backend("poisoned".into()))?.insert(key.to_owned(), blob);
+            self.0
+                .lock()
+                .map_err(|_| BlobError::Backend("poisoned".into()))?
+                .insert(key.to_owned(), blob);
             Ok(())
         })
     }
     fn get<'a>(&'a self, key: &'a str) -> BoxFut<'a, Result<Option<Blob>, BlobError>> {
-        Box::pin(async move { Ok(self.0.lock().map_err(|_| BlobError::Backend("poisoned".into()))?.get(key).cloned()) })
+        Box::pin(async move {
+            Ok(self
+                .0
+                .lock()
+                .map_err(|_| BlobError::Backend("poisoned".into()))?
+                .get(key)
+                .cloned())
+        })
     }
 }

@@ -26,7 +26,9 @@ pub struct DemoAccount {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error("このデータベースは本番用（settings.environment = production）のため、デモデータは投入しません。")]
+    #[error(
+        "このデータベースは本番用（settings.environment = production）のため、デモデータは投入しません。"
+    )]
     Production,
     #[error(transparent)]
     Db(#[from] DbError),
@@ -51,14 +53,44 @@ const ORGS: &[(&str, OrgKind)] = &[
 /// (login, name, role, profession, org index)
 const USERS: &[(&str, &str, Role, &str, usize)] = &[
     ("admin", "運用 管理者", Role::SystemAdmin, "it_admin", 8),
-    ("city.yamada", "山田 市子", Role::MunicipalStaff, "municipal", 0),
-    ("houkatsu.ito", "伊藤 結衣", Role::Professional, "houkatsu", 1),
+    (
+        "city.yamada",
+        "山田 市子",
+        Role::MunicipalStaff,
+        "municipal",
+        0,
+    ),
+    (
+        "houkatsu.ito",
+        "伊藤 結衣",
+        Role::Professional,
+        "houkatsu",
+        1,
+    ),
     ("dr.tanaka", "田中 一郎", Role::Professional, "doctor", 2),
     ("nurse.sato", "佐藤 花", Role::Professional, "nurse", 3),
-    ("cm.suzuki", "鈴木 恵", Role::Professional, "care_manager", 4),
+    (
+        "cm.suzuki",
+        "鈴木 恵",
+        Role::Professional,
+        "care_manager",
+        4,
+    ),
     ("pharm.kato", "加藤 薫", Role::Professional, "pharmacist", 5),
-    ("dentist.kobayashi", "小林 歩", Role::Professional, "dentist", 6),
-    ("helper.watanabe", "渡辺 勇", Role::Professional, "care_worker", 7),
+    (
+        "dentist.kobayashi",
+        "小林 歩",
+        Role::Professional,
+        "dentist",
+        6,
+    ),
+    (
+        "helper.watanabe",
+        "渡辺 勇",
+        Role::Professional,
+        "care_worker",
+        7,
+    ),
 ];
 
 /// The demo TOTP secret of a login: derived, so it is the same on every machine.
@@ -87,13 +119,26 @@ pub fn accounts() -> Vec<DemoAccount> {
 }
 
 pub async fn is_production(db: &dyn Db) -> Result<bool, DbError> {
-    let rows = db.query("SELECT value FROM settings WHERE key = 'environment'", params![]).await?;
-    Ok(rows.first().map(|r| r.str("value").map(|v| v == "production")).transpose()?.unwrap_or(false))
+    let rows = db
+        .query(
+            "SELECT value FROM settings WHERE key = 'environment'",
+            params![],
+        )
+        .await?;
+    Ok(rows
+        .first()
+        .map(|r| r.str("value").map(|v| v == "production"))
+        .transpose()?
+        .unwrap_or(false))
 }
 
 /// Marks the database as production: the demo seed will refuse it from then on.
 pub async fn mark_production(db: &dyn Db) -> Result<(), DbError> {
-    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'production')", params![]).await?;
+    db.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'production')",
+        params![],
+    )
+    .await?;
     Ok(())
 }
 
@@ -103,11 +148,17 @@ pub async fn seed(db: &dyn Db, cfg: &Config, now: i64) -> Result<bool, DemoError
     if is_production(db).await? {
         return Err(DemoError::Production);
     }
-    let existing = db.query("SELECT COUNT(*) AS n FROM users", params![]).await?;
+    let existing = db
+        .query("SELECT COUNT(*) AS n FROM users", params![])
+        .await?;
     if existing[0].i64("n")? > 0 {
         return Ok(false);
     }
-    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'demo')", params![]).await?;
+    db.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'demo')",
+        params![],
+    )
+    .await?;
     let mut org_ids = Vec::new();
     for (name, kind) in ORGS {
         org_ids.push(accounts::create_org(db, name, *kind, now).await?);
@@ -143,19 +194,77 @@ pub async fn seed(db: &dyn Db, cfg: &Config, now: i64) -> Result<bool, DemoError
         team: &'static [&'static str],
     }
     let people = [
-        P { name: "豊明 花子", kana: "トヨアケ ハナコ", birth: "1938-05-12", address: "豊明市沓掛町勅使1-1", lat: "35.0590", lon: "137.0310", level: "要介護2",
-            contacts: "長女 豊明 恵子（名古屋市在住）", consent: Some(("2026-04-10", "介護認定申請時")), withdrawn: false,
-            team: &["dr.tanaka", "nurse.sato", "cm.suzuki", "pharm.kato", "helper.watanabe"] },
-        P { name: "沓掛 次郎", kana: "クツカケ ジロウ", birth: "1942-11-03", address: "豊明市沓掛町石畑2-3", lat: "35.0620", lon: "137.0250", level: "要介護1",
-            contacts: "妻 沓掛 好子（同居）", consent: Some(("2026-06-01", "サービス担当者会議")), withdrawn: false,
-            team: &["nurse.sato", "cm.suzuki", "houkatsu.ito", "helper.watanabe"] },
-        P { name: "前後 ミツ", kana: "ゼンゴ ミツ", birth: "1935-02-20", address: "豊明市前後町善江5-8", lat: "35.0480", lon: "137.0120", level: "要介護3",
-            contacts: "次男 前後 誠（刈谷市在住）", consent: Some(("2026-03-15", "訪問時に書面で")), withdrawn: false,
-            team: &["dr.tanaka", "dentist.kobayashi", "cm.suzuki", "city.yamada"] },
-        P { name: "二村 正", kana: "フタムラ タダシ", birth: "1945-08-30", address: "豊明市二村台3-4", lat: "35.0450", lon: "137.0200", level: "要支援2",
-            contacts: "", consent: None, withdrawn: false, team: &["cm.suzuki", "houkatsu.ito"] },
-        P { name: "間米 トメ", kana: "マゴメ トメ", birth: "1933-12-01", address: "豊明市間米町敷田7-2", lat: "35.0400", lon: "137.0050", level: "要介護4",
-            contacts: "長男 間米 実（同居）", consent: Some(("2025-10-01", "介護認定申請時")), withdrawn: true, team: &["nurse.sato", "dr.tanaka"] },
+        P {
+            name: "豊明 花子",
+            kana: "トヨアケ ハナコ",
+            birth: "1938-05-12",
+            address: "豊明市沓掛町勅使1-1",
+            lat: "35.0590",
+            lon: "137.0310",
+            level: "要介護2",
+            contacts: "長女 豊明 恵子（名古屋市在住）",
+            consent: Some(("2026-04-10", "介護認定申請時")),
+            withdrawn: false,
+            team: &[
+                "dr.tanaka",
+                "nurse.sato",
+                "cm.suzuki",
+                "pharm.kato",
+                "helper.watanabe",
+            ],
+        },
+        P {
+            name: "沓掛 次郎",
+            kana: "クツカケ ジロウ",
+            birth: "1942-11-03",
+            address: "豊明市沓掛町石畑2-3",
+            lat: "35.0620",
+            lon: "137.0250",
+            level: "要介護1",
+            contacts: "妻 沓掛 好子（同居）",
+            consent: Some(("2026-06-01", "サービス担当者会議")),
+            withdrawn: false,
+            team: &["nurse.sato", "cm.suzuki", "houkatsu.ito", "helper.watanabe"],
+        },
+        P {
+            name: "前後 ミツ",
+            kana: "ゼンゴ ミツ",
+            birth: "1935-02-20",
+            address: "豊明市前後町善江5-8",
+            lat: "35.0480",
+            lon: "137.0120",
+            level: "要介護3",
+            contacts: "次男 前後 誠（刈谷市在住）",
+            consent: Some(("2026-03-15", "訪問時に書面で")),
+            withdrawn: false,
+            team: &["dr.tanaka", "dentist.kobayashi", "cm.suzuki", "city.yamada"],
+        },
+        P {
+            name: "二村 正",
+            kana: "フタムラ タダシ",
+            birth: "1945-08-30",
+            address: "豊明市二村台3-4",
+            lat: "35.0450",
+            lon: "137.0200",
+            level: "要支援2",
+            contacts: "",
+            consent: None,
+            withdrawn: false,
+            team: &["cm.suzuki", "houkatsu.ito"],
+        },
+        P {
+            name: "間米 トメ",
+            kana: "マゴメ トメ",
+            birth: "1933-12-01",
+            address: "豊明市間米町敷田7-2",
+            lat: "35.0400",
+            lon: "137.0050",
+            level: "要介護4",
+            contacts: "長男 間米 実（同居）",
+            consent: Some(("2025-10-01", "介護認定申請時")),
+            withdrawn: true,
+            team: &["nurse.sato", "dr.tanaka"],
+        },
     ];
     let mut pids = Vec::new();
     for p in &people {
@@ -170,12 +279,18 @@ pub async fn seed(db: &dyn Db, cfg: &Config, now: i64) -> Result<bool, DemoError
             care_level: p.level.into(),
             contacts: p.contacts.into(),
         };
-        let np = input.validate(today).map_err(|e| DemoError::Invalid(format!("{}: {e:?}", p.name)))?;
+        let np = input
+            .validate(today)
+            .map_err(|e| DemoError::Invalid(format!("{}: {e:?}", p.name)))?;
         let pid = people::create(db, &np, city, now - 30 * 86_400).await?;
         if let Some((date, method)) = p.consent {
-            let c = ConsentInput { obtained_on: date.into(), method: method.into(), scope: "ケアチーム内での心身の状況・サービス利用状況の共有".into() }
-                .validate(today)
-                .map_err(|e| DemoError::Invalid(format!("{}: {e:?}", p.name)))?;
+            let c = ConsentInput {
+                obtained_on: date.into(),
+                method: method.into(),
+                scope: "ケアチーム内での心身の状況・サービス利用状況の共有".into(),
+            }
+            .validate(today)
+            .map_err(|e| DemoError::Invalid(format!("{}: {e:?}", p.name)))?;
             people::record_consent(db, pid, &c, city, now - 30 * 86_400).await?;
             if p.withdrawn {
                 people::withdraw_consent(db, pid, city, now - 2 * 86_400).await?;
@@ -189,13 +304,71 @@ pub async fn seed(db: &dyn Db, cfg: &Config, now: i64) -> Result<bool, DemoError
     // (person index, author, days ago, category, body, [体温, 上, 下, 脈拍, SpO2, 体重, 食事, 排泄])
     type DemoPost<'a> = (usize, &'a str, i64, &'a str, &'a str, [&'a str; 8]);
     let posts: &[DemoPost<'_>] = &[
-        (0, "nurse.sato", 3, "報告", "訪問しました。表情よく、昼食も**全量**召し上がりました。", ["36.6", "128", "76", "72", "97", "", "全量", "排尿・排便あり"]),
-        (0, "dr.tanaka", 2, "連絡", "降圧薬を朝1錠に減量しました。ふらつきがあれば @nurse.sato さんご連絡ください。", ["", "", "", "", "", "", "", ""]),
-        (0, "pharm.kato", 1, "報告", "お薬カレンダーを新しい処方に合わせてセットしました。", ["", "", "", "", "", "", "", ""]),
-        (0, "cm.suzuki", 0, "相談", "来月からデイサービスを週2回に増やす案について、ご意見ください。\n\n- 本人: 前向き\n- ご家族: 送迎時間が心配", ["", "", "", "", "", "", "", ""]),
-        (1, "helper.watanabe", 2, "申し送り", "入浴介助時、右足首に軽い腫れがありました。", ["36.9", "", "", "80", "", "", "7〜8割", "排尿のみ"]),
-        (1, "nurse.sato", 1, "報告", "右足首の腫れは軽快傾向。経過観察とします。", ["36.5", "134", "82", "76", "96", "58.2", "", ""]),
-        (2, "dentist.kobayashi", 1, "報告", "義歯を調整しました。食事形態は現状維持で問題ありません。", ["", "", "", "", "", "", "", ""]),
+        (
+            0,
+            "nurse.sato",
+            3,
+            "報告",
+            "訪問しました。表情よく、昼食も**全量**召し上がりました。",
+            [
+                "36.6",
+                "128",
+                "76",
+                "72",
+                "97",
+                "",
+                "全量",
+                "排尿・排便あり",
+            ],
+        ),
+        (
+            0,
+            "dr.tanaka",
+            2,
+            "連絡",
+            "降圧薬を朝1錠に減量しました。ふらつきがあれば @nurse.sato さんご連絡ください。",
+            ["", "", "", "", "", "", "", ""],
+        ),
+        (
+            0,
+            "pharm.kato",
+            1,
+            "報告",
+            "お薬カレンダーを新しい処方に合わせてセットしました。",
+            ["", "", "", "", "", "", "", ""],
+        ),
+        (
+            0,
+            "cm.suzuki",
+            0,
+            "相談",
+            "来月からデイサービスを週2回に増やす案について、ご意見ください。\n\n- 本人: 前向き\n- ご家族: 送迎時間が心配",
+            ["", "", "", "", "", "", "", ""],
+        ),
+        (
+            1,
+            "helper.watanabe",
+            2,
+            "申し送り",
+            "入浴介助時、右足首に軽い腫れがありました。",
+            ["36.9", "", "", "80", "", "", "7〜8割", "排尿のみ"],
+        ),
+        (
+            1,
+            "nurse.sato",
+            1,
+            "報告",
+            "右足首の腫れは軽快傾向。経過観察とします。",
+            ["36.5", "134", "82", "76", "96", "58.2", "", ""],
+        ),
+        (
+            2,
+            "dentist.kobayashi",
+            1,
+            "報告",
+            "義歯を調整しました。食事形態は現状維持で問題ありません。",
+            ["", "", "", "", "", "", "", ""],
+        ),
     ];
     for (pi, login, days_ago, cat, body, v) in posts {
         let input = PostInput {
@@ -210,8 +383,18 @@ pub async fn seed(db: &dyn Db, cfg: &Config, now: i64) -> Result<bool, DemoError
             meal: v[6].into(),
             excretion: v[7].into(),
         };
-        let np = input.validate().map_err(|e| DemoError::Invalid(format!("post: {e:?}")))?;
-        timeline::create(db, pids[*pi], uid[login], &np, &[], now - days_ago * 86_400 - 3600).await?;
+        let np = input
+            .validate()
+            .map_err(|e| DemoError::Invalid(format!("post: {e:?}")))?;
+        timeline::create(
+            db,
+            pids[*pi],
+            uid[login],
+            &np,
+            &[],
+            now - days_ago * 86_400 - 3600,
+        )
+        .await?;
     }
     Ok(true)
 }
@@ -220,8 +403,11 @@ pub async fn seed(db: &dyn Db, cfg: &Config, now: i64) -> Result<bool, DemoError
 #[cfg(not(target_arch = "wasm32"))]
 pub fn mark_production_blocking(db: &crate::store::sqlite::SqliteDb) -> Result<(), DbError> {
     db.with_conn(|c| {
-        c.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'production')", [])
-            .map(drop)
-            .map_err(|e| DbError::Backend(e.to_string()))
+        c.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('environment', 'production')",
+            [],
+        )
+        .map(drop)
+        .map_err(|e| DbError::Backend(e.to_string()))
     })
 }

@@ -35,21 +35,32 @@ fn table() -> &'static [City] {
                 if let Some((_, short)) = name.split_once('郡') {
                     aliases.push(short.to_owned());
                 }
-                cities.push(City { aliases, towns: Vec::new() });
+                cities.push(City {
+                    aliases,
+                    towns: Vec::new(),
+                });
                 continue;
             }
             let mut f = line.split('\t');
-            let (Some(town), Some(lat), Some(lon)) = (f.next(), f.next(), f.next()) else { continue };
-            let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) else { continue };
-            let Some(city) = cities.last_mut() else { continue };
+            let (Some(town), Some(lat), Some(lon)) = (f.next(), f.next(), f.next()) else {
+                continue;
+            };
+            let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) else {
+                continue;
+            };
+            let Some(city) = cities.last_mut() else {
+                continue;
+            };
             for key in keys(town) {
                 city.towns.push((key, town.to_owned(), lat, lon));
             }
         }
         for c in &mut cities {
             // Longest key first, so 「新栄町一丁目」 wins over 「新栄町」.
-            c.towns.sort_by_key(|t| std::cmp::Reverse(t.0.chars().count()));
-            c.aliases.sort_by_key(|a| std::cmp::Reverse(a.chars().count()));
+            c.towns
+                .sort_by_key(|t| std::cmp::Reverse(t.0.chars().count()));
+            c.aliases
+                .sort_by_key(|a| std::cmp::Reverse(a.chars().count()));
         }
         cities
     })
@@ -67,8 +78,16 @@ fn kanji_number(s: &str) -> Option<u32> {
             cs.next().is_none().then_some(n)
         }
         Some((tens, ones)) => {
-            let t = if tens.is_empty() { 1 } else { kanji_number(tens)? };
-            let o = if ones.is_empty() { 0 } else { kanji_number(ones)? };
+            let t = if tens.is_empty() {
+                1
+            } else {
+                kanji_number(tens)?
+            };
+            let o = if ones.is_empty() {
+                0
+            } else {
+                kanji_number(ones)?
+            };
             Some(t * 10 + o)
         }
     }
@@ -80,7 +99,12 @@ fn keys(town: &str) -> Vec<String> {
     let base = normalise(&town.replace("大字", ""));
     let mut out = vec![base.clone()];
     if let Some(stem) = base.strip_suffix("丁目") {
-        let num_start = stem.char_indices().rev().take_while(|(_, c)| KANJI_DIGITS.contains(c) || *c == '十').last().map(|(i, _)| i);
+        let num_start = stem
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| KANJI_DIGITS.contains(c) || *c == '十')
+            .last()
+            .map(|(i, _)| i);
         if let Some(i) = num_start
             && let Some(n) = kanji_number(&stem[i..])
         {
@@ -110,15 +134,27 @@ pub fn locate(address: &str) -> Option<Point> {
     let a = normalise(address);
     let a = a.replace("大字", "");
     for city in table() {
-        let Some(rest) = city.aliases.iter().find_map(|al| a.strip_prefix(al.as_str())) else { continue };
+        let Some(rest) = city
+            .aliases
+            .iter()
+            .find_map(|al| a.strip_prefix(al.as_str()))
+        else {
+            continue;
+        };
         for (key, town, lat, lon) in &city.towns {
             let hit = match key.strip_suffix('#') {
                 // 「二村台3-4」: the number must end where the key ends.
-                Some(k) => rest.strip_prefix(k).is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_digit())),
+                Some(k) => rest
+                    .strip_prefix(k)
+                    .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_digit())),
                 None => rest.starts_with(key.as_str()),
             };
             if hit {
-                return Some(Point { lat: *lat, lon: *lon, town: town.clone() });
+                return Some(Point {
+                    lat: *lat,
+                    lon: *lon,
+                    town: town.clone(),
+                });
             }
         }
         return None;
@@ -133,10 +169,19 @@ mod tests {
     #[test]
     fn finds_towns_of_toyoake() {
         assert_eq!(locate("豊明市沓掛町勅使1-1").unwrap().town, "沓掛町");
-        assert_eq!(locate("愛知県豊明市二村台３－４").unwrap().town, "二村台三丁目");
-        assert_eq!(locate("豊明市 二村台七丁目 1番").unwrap().town, "二村台七丁目");
+        assert_eq!(
+            locate("愛知県豊明市二村台３－４").unwrap().town,
+            "二村台三丁目"
+        );
+        assert_eq!(
+            locate("豊明市 二村台七丁目 1番").unwrap().town,
+            "二村台七丁目"
+        );
         assert_eq!(locate("豊明市新栄町1-2").unwrap().town, "新栄町一丁目");
-        assert!(locate("豊明市二村台13-1").is_none(), "no 十三丁目: no guess");
+        assert!(
+            locate("豊明市二村台13-1").is_none(),
+            "no 十三丁目: no guess"
+        );
         assert!(locate("東京都千代田区千代田1-1").is_none());
         let p = locate("豊明市前後町善江5-8").unwrap();
         assert!((p.lat - 35.05).abs() < 0.05 && (p.lon - 137.0).abs() < 0.05);

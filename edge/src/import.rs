@@ -60,13 +60,24 @@ pub fn decode(bytes: &[u8]) -> String {
 }
 
 fn err(line: usize, column: &str, reason: impl Into<String>) -> RowError {
-    RowError { line, column: column.to_owned(), reason: reason.into() }
+    RowError {
+        line,
+        column: column.to_owned(),
+        reason: reason.into(),
+    }
 }
 
 /// Parses and validates; returns the statements to run (people, then their consents).
-pub fn plan(bytes: &[u8], by: i64, now: i64, today: NaiveDate) -> Result<(usize, Vec<Stmt>), Vec<RowError>> {
+pub fn plan(
+    bytes: &[u8],
+    by: i64,
+    now: i64,
+    today: NaiveDate,
+) -> Result<(usize, Vec<Stmt>), Vec<RowError>> {
     let text = decode(bytes);
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
         Err(e) => return Err(vec![err(1, "見出し", format!("読めません: {e}"))]),
@@ -109,7 +120,14 @@ pub fn plan(bytes: &[u8], by: i64, now: i64, today: NaiveDate) -> Result<(usize,
         if input.external_id.trim().is_empty() {
             errs.push(err(line, "外部ID", "空です（取り込みには必須です）。"));
         } else if seen.contains(&input.external_id.trim().to_owned()) {
-            errs.push(err(line, "外部ID", format!("「{}」がファイル内で重複しています。", input.external_id.trim())));
+            errs.push(err(
+                line,
+                "外部ID",
+                format!(
+                    "「{}」がファイル内で重複しています。",
+                    input.external_id.trim()
+                ),
+            ));
         } else {
             seen.push(input.external_id.trim().to_owned());
         }
@@ -117,12 +135,25 @@ pub fn plan(bytes: &[u8], by: i64, now: i64, today: NaiveDate) -> Result<(usize,
             Ok(p) => {
                 stmts.push(insert_stmt(&p, by, now));
                 count += 1;
-                let c = ConsentInput { obtained_on: get("同意日"), method: get("同意取得方法"), scope: get("同意範囲") };
-                let any = !c.obtained_on.trim().is_empty() || !c.method.trim().is_empty() || !c.scope.trim().is_empty();
+                let c = ConsentInput {
+                    obtained_on: get("同意日"),
+                    method: get("同意取得方法"),
+                    scope: get("同意範囲"),
+                };
+                let any = !c.obtained_on.trim().is_empty()
+                    || !c.method.trim().is_empty()
+                    || !c.scope.trim().is_empty();
                 if any {
                     match c.validate(today) {
-                        Ok(c) => consents.push(consent_stmt_for_external(&c, input.external_id.trim(), by, now)),
-                        Err(es) => errs.extend(es.into_iter().map(|e| err(line, e.field, e.reason))),
+                        Ok(c) => consents.push(consent_stmt_for_external(
+                            &c,
+                            input.external_id.trim(),
+                            by,
+                            now,
+                        )),
+                        Err(es) => {
+                            errs.extend(es.into_iter().map(|e| err(line, e.field, e.reason)))
+                        }
                     }
                 }
             }
@@ -141,7 +172,13 @@ pub fn plan(bytes: &[u8], by: i64, now: i64, today: NaiveDate) -> Result<(usize,
 
 /// Registers everyone in one transaction, or no one. An external id already in the
 /// database is reported as a row error.
-pub async fn run(db: &dyn Db, bytes: &[u8], by: i64, now: i64, today: NaiveDate) -> Result<usize, ImportError> {
+pub async fn run(
+    db: &dyn Db,
+    bytes: &[u8],
+    by: i64,
+    now: i64,
+    today: NaiveDate,
+) -> Result<usize, ImportError> {
     let (n, stmts) = plan(bytes, by, now, today).map_err(ImportError::Rows)?;
     match db.batch(stmts).await {
         Ok(_) => Ok(n),
@@ -167,9 +204,18 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
         let errs = plan(&sjis, 1, 0, today).unwrap_err();
         let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
-        assert!(lines.iter().any(|l| l.starts_with("3行目: 氏名:")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.starts_with("3行目: 生年月日:")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.starts_with("3行目: 要介護度:")), "{lines:?}");
+        assert!(
+            lines.iter().any(|l| l.starts_with("3行目: 氏名:")),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with("3行目: 生年月日:")),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with("3行目: 要介護度:")),
+            "{lines:?}"
+        );
         assert!(!lines.iter().any(|l| l.starts_with("2行目")), "{lines:?}");
     }
 }

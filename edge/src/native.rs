@@ -48,8 +48,16 @@ pub enum NativeError {
 /// `":memory:"` gives a throwaway in-memory database with in-memory attachments.
 pub async fn router(db_path: &Path, opts: Options) -> Result<Native, NativeError> {
     let in_memory = db_path.as_os_str() == ":memory:";
-    let wrap = |source| NativeError::Db { path: db_path.display().to_string(), source };
-    let db = if in_memory { SqliteDb::memory() } else { SqliteDb::open(db_path) }.map_err(wrap)?;
+    let wrap = |source| NativeError::Db {
+        path: db_path.display().to_string(),
+        source,
+    };
+    let db = if in_memory {
+        SqliteDb::memory()
+    } else {
+        SqliteDb::open(db_path)
+    }
+    .map_err(wrap)?;
     migrate(&db).map_err(wrap)?;
     let blobs: Arc<dyn Blobs> = if in_memory {
         Arc::new(MemoryBlobs::default())
@@ -65,14 +73,24 @@ pub async fn router(db_path: &Path, opts: Options) -> Result<Native, NativeError
 }
 
 /// Builds from parts (tests pass a [`crate::clock::ManualClock`]).
-pub async fn build(db: SqliteDb, blobs: Arc<dyn Blobs>, clock: Arc<dyn Clock>, opts: Options) -> Result<Native, NativeError> {
+pub async fn build(
+    db: SqliteDb,
+    blobs: Arc<dyn Blobs>,
+    clock: Arc<dyn Clock>,
+    opts: Options,
+) -> Result<Native, NativeError> {
     let mut demo_accounts = Vec::new();
     if opts.demo {
         demo::seed(&db, &opts.config, clock.now()).await?;
         demo_accounts = demo::accounts();
     }
     let state = AppState::new(Arc::new(db.clone()), blobs, clock, opts.config);
-    Ok(Native { router: crate::web::app(state.clone()), state, db, demo_accounts })
+    Ok(Native {
+        router: crate::web::app(state.clone()),
+        state,
+        db,
+        demo_accounts,
+    })
 }
 
 /// A fresh migrated in-memory database (tests).

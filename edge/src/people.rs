@@ -7,7 +7,17 @@ use crate::store::{Db, DbError, DbExt, Row, Stmt, Value};
 
 /// 要介護度 values accepted.
 pub const CARE_LEVELS: &[&str] = &[
-    "自立", "事業対象者", "要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5", "申請中", "不明",
+    "自立",
+    "事業対象者",
+    "要支援1",
+    "要支援2",
+    "要介護1",
+    "要介護2",
+    "要介護3",
+    "要介護4",
+    "要介護5",
+    "申請中",
+    "不明",
 ];
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -82,19 +92,23 @@ pub struct FieldError {
 }
 
 fn fe(field: &'static str, reason: impl Into<String>) -> FieldError {
-    FieldError { field, reason: reason.into() }
+    FieldError {
+        field,
+        reason: reason.into(),
+    }
 }
 
 /// Parses `YYYY-MM-DD` or `YYYY/MM/DD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d")).ok()
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d"))
+        .ok()
 }
 
 fn is_kana(s: &str) -> bool {
-    s.chars().all(|c| {
-        matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}')
-    })
+    s.chars()
+        .all(|c| matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}'))
 }
 
 impl PersonInput {
@@ -111,7 +125,13 @@ impl PersonInput {
         }
         let birth = parse_date(&self.birth_date);
         match birth {
-            None => errs.push(fe("生年月日", format!("「{}」は日付として読めません（例: 1940-04-01）。", self.birth_date.trim()))),
+            None => errs.push(fe(
+                "生年月日",
+                format!(
+                    "「{}」は日付として読めません（例: 1940-04-01）。",
+                    self.birth_date.trim()
+                ),
+            )),
             Some(d) if d > today || chrono::Datelike::year(&d) < 1890 => {
                 errs.push(fe("生年月日", "ありえない日付です。"))
             }
@@ -121,7 +141,12 @@ impl PersonInput {
         if address.is_empty() || address.chars().count() > 200 {
             errs.push(fe("住所", "1〜200文字で入力してください。"));
         }
-        let coord = |s: &str, field: &'static str, lo: f64, hi: f64, errs: &mut Vec<FieldError>| -> Option<f64> {
+        let coord = |s: &str,
+                     field: &'static str,
+                     lo: f64,
+                     hi: f64,
+                     errs: &mut Vec<FieldError>|
+         -> Option<f64> {
             let s = s.trim();
             if s.is_empty() {
                 return None;
@@ -129,19 +154,30 @@ impl PersonInput {
             match s.parse::<f64>() {
                 Ok(v) if (lo..=hi).contains(&v) => Some(v),
                 _ => {
-                    errs.push(fe(field, format!("「{s}」は{lo}〜{hi}の数値ではありません。")));
+                    errs.push(fe(
+                        field,
+                        format!("「{s}」は{lo}〜{hi}の数値ではありません。"),
+                    ));
                     None
                 }
             }
         };
         let lat = coord(&self.lat, "緯度", -90.0, 90.0, &mut errs);
         let lon = coord(&self.lon, "経度", -180.0, 180.0, &mut errs);
-        if lat.is_some() != lon.is_some() && errs.iter().all(|e| e.field != "緯度" && e.field != "経度") {
+        if lat.is_some() != lon.is_some()
+            && errs.iter().all(|e| e.field != "緯度" && e.field != "経度")
+        {
             errs.push(fe("緯度・経度", "両方入力するか、両方空欄にしてください。"));
         }
         let care_level = self.care_level.trim().to_owned();
         if !CARE_LEVELS.contains(&care_level.as_str()) {
-            errs.push(fe("要介護度", format!("「{care_level}」は使えません（{}のいずれか）。", CARE_LEVELS.join("、"))));
+            errs.push(fe(
+                "要介護度",
+                format!(
+                    "「{care_level}」は使えません（{}のいずれか）。",
+                    CARE_LEVELS.join("、")
+                ),
+            ));
         }
         if self.contacts.chars().count() > 500 {
             errs.push(fe("連絡先", "500文字以内にしてください。"));
@@ -242,7 +278,10 @@ impl Person {
 
 pub async fn get(db: &dyn Db, id: i64) -> Result<Option<Person>, DbError> {
     let sql = format!("SELECT {COLS} FROM people p WHERE p.id = ?1");
-    db.query_opt(&sql, params![id]).await?.map(|r| person_from(&r)).transpose()
+    db.query_opt(&sql, params![id])
+        .await?
+        .map(|r| person_from(&r))
+        .transpose()
 }
 
 /// One line of the people list.
@@ -259,7 +298,12 @@ pub struct ListItem {
 
 /// Everyone (municipal staff, `team_only = false`), or only people on the viewer's teams
 /// whose consent stands (professionals). `q` matches name or kana.
-pub async fn list(db: &dyn Db, viewer: i64, team_only: bool, q: &str) -> Result<Vec<ListItem>, DbError> {
+pub async fn list(
+    db: &dyn Db,
+    viewer: i64,
+    team_only: bool,
+    q: &str,
+) -> Result<Vec<ListItem>, DbError> {
     let mut sql = format!(
         "SELECT {COLS},
            EXISTS(SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.withdrawn_at IS NULL) AS consent,
@@ -283,7 +327,10 @@ pub async fn list(db: &dyn Db, viewer: i64, team_only: bool, q: &str) -> Result<
     let q = q.trim();
     if !q.is_empty() {
         ps.push(format!("%{}%", q.replace(['%', '_'], "")).into());
-        sql.push_str(&format!(" AND (p.name LIKE ?{n} OR p.kana LIKE ?{n})", n = ps.len()));
+        sql.push_str(&format!(
+            " AND (p.name LIKE ?{n} OR p.kana LIKE ?{n})",
+            n = ps.len()
+        ));
     }
     sql.push_str(" ORDER BY p.kana, p.id LIMIT 500");
     db.query(&sql, ps)
@@ -296,7 +343,9 @@ pub async fn list(db: &dyn Db, viewer: i64, team_only: bool, q: &str) -> Result<
                 consent,
                 team_size: r.i64("team_size")?,
                 last_post_at: r.opt_i64("last_post_at")?,
-                unread: (consent && r.bool("on_team")?).then(|| Ok::<_, DbError>((r.i64("unread")?, r.i64("unread_mentions")?))).transpose()?,
+                unread: (consent && r.bool("on_team")?)
+                    .then(|| Ok::<_, DbError>((r.i64("unread")?, r.i64("unread_mentions")?)))
+                    .transpose()?,
             })
         })
         .collect()
@@ -316,7 +365,13 @@ pub struct Consent {
 }
 
 /// How consent is typically obtained (a form may still give another).
-pub const CONSENT_METHODS: &[&str] = &["介護認定申請時", "サービス担当者会議", "訪問時に書面で", "入退院時", "その他"];
+pub const CONSENT_METHODS: &[&str] = &[
+    "介護認定申請時",
+    "サービス担当者会議",
+    "訪問時に書面で",
+    "入退院時",
+    "その他",
+];
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct ConsentInput {
@@ -337,7 +392,13 @@ impl ConsentInput {
         let mut errs = Vec::new();
         let d = parse_date(&self.obtained_on);
         match d {
-            None => errs.push(fe("同意日", format!("「{}」は日付として読めません（例: 2026-04-01）。", self.obtained_on.trim()))),
+            None => errs.push(fe(
+                "同意日",
+                format!(
+                    "「{}」は日付として読めません（例: 2026-04-01）。",
+                    self.obtained_on.trim()
+                ),
+            )),
             Some(d) if d > today => errs.push(fe("同意日", "未来の日付は入力できません。")),
             _ => {}
         }
@@ -352,7 +413,11 @@ impl ConsentInput {
         if !errs.is_empty() {
             return Err(errs);
         }
-        Ok(NewConsent { obtained_on: d.unwrap_or_default(), method: method.to_owned(), scope: scope.to_owned() })
+        Ok(NewConsent {
+            obtained_on: d.unwrap_or_default(),
+            method: method.to_owned(),
+            scope: scope.to_owned(),
+        })
     }
 }
 
@@ -360,23 +425,48 @@ pub fn consent_stmt_for_external(c: &NewConsent, external_id: &str, by: i64, now
     Stmt::new(
         "INSERT INTO consents (person_id, obtained_on, method, scope, recorded_by, recorded_at)
          SELECT id, ?2, ?3, ?4, ?5, ?6 FROM people WHERE external_id = ?1",
-        params![external_id, c.obtained_on.format("%Y-%m-%d").to_string(), c.method.clone(), c.scope.clone(), by, now],
+        params![
+            external_id,
+            c.obtained_on.format("%Y-%m-%d").to_string(),
+            c.method.clone(),
+            c.scope.clone(),
+            by,
+            now
+        ],
     )
 }
 
-pub async fn record_consent(db: &dyn Db, person_id: i64, c: &NewConsent, by: i64, now: i64) -> Result<i64, DbError> {
+pub async fn record_consent(
+    db: &dyn Db,
+    person_id: i64,
+    c: &NewConsent,
+    by: i64,
+    now: i64,
+) -> Result<i64, DbError> {
     Ok(db
         .execute(
             "INSERT INTO consents (person_id, obtained_on, method, scope, recorded_by, recorded_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![person_id, c.obtained_on.format("%Y-%m-%d").to_string(), c.method.clone(), c.scope.clone(), by, now],
+            params![
+                person_id,
+                c.obtained_on.format("%Y-%m-%d").to_string(),
+                c.method.clone(),
+                c.scope.clone(),
+                by,
+                now
+            ],
         )
         .await?
         .last_insert_id)
 }
 
 /// Withdraws every standing consent of the person; access ends with this statement.
-pub async fn withdraw_consent(db: &dyn Db, person_id: i64, by: i64, now: i64) -> Result<u64, DbError> {
+pub async fn withdraw_consent(
+    db: &dyn Db,
+    person_id: i64,
+    by: i64,
+    now: i64,
+) -> Result<u64, DbError> {
     Ok(db
         .execute(
             "UPDATE consents SET withdrawn_at = ?2, withdrawn_by = ?3 WHERE person_id = ?1 AND withdrawn_at IS NULL",
@@ -430,7 +520,11 @@ pub async fn team(db: &dyn Db, person_id: i64, history: bool) -> Result<Vec<Memb
          FROM care_team t JOIN users u ON u.id = t.user_id JOIN orgs o ON o.id = u.org_id
          JOIN users a ON a.id = t.added_by
          WHERE t.person_id = ?1 {} ORDER BY t.added_at, t.id",
-        if history { "" } else { "AND t.removed_at IS NULL" }
+        if history {
+            ""
+        } else {
+            "AND t.removed_at IS NULL"
+        }
     );
     db.query(&sql, params![person_id])
         .await?
@@ -452,7 +546,13 @@ pub async fn team(db: &dyn Db, person_id: i64, history: bool) -> Result<Vec<Memb
 
 /// Adds a member (professionals and municipal staff only); false when already a member
 /// or not eligible. One statement, so it is safe to retry.
-pub async fn add_member(db: &dyn Db, person_id: i64, user_id: i64, by: i64, now: i64) -> Result<bool, DbError> {
+pub async fn add_member(
+    db: &dyn Db,
+    person_id: i64,
+    user_id: i64,
+    by: i64,
+    now: i64,
+) -> Result<bool, DbError> {
     let r = db
         .execute(
             "INSERT INTO care_team (person_id, user_id, added_by, added_at)
@@ -466,7 +566,13 @@ pub async fn add_member(db: &dyn Db, person_id: i64, user_id: i64, by: i64, now:
 }
 
 /// Ends a membership now; access ends with this statement.
-pub async fn remove_member(db: &dyn Db, person_id: i64, user_id: i64, by: i64, now: i64) -> Result<bool, DbError> {
+pub async fn remove_member(
+    db: &dyn Db,
+    person_id: i64,
+    user_id: i64,
+    by: i64,
+    now: i64,
+) -> Result<bool, DbError> {
     let r = db
         .execute(
             "UPDATE care_team SET removed_at = ?3, removed_by = ?4 WHERE person_id = ?1 AND user_id = ?2 AND removed_at IS NULL",

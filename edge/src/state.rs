@@ -16,7 +16,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: Arc<dyn Db>, blobs: Arc<dyn Blobs>, clock: Arc<dyn Clock>, config: Config) -> Self {
-        AppState { db, blobs, clock, config: Arc::new(config) }
+    pub fn new(
+        db: Arc<dyn Db>,
+        blobs: Arc<dyn Blobs>,
+        clock: Arc<dyn Clock>,
+        config: Config,
+    ) -> Self {
+        AppState {
+            db,
+            blobs,
+            clock,
+            config: Arc::new(config),
+        }
     }
 }

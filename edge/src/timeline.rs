@@ -62,7 +62,10 @@ pub struct NewPost {
 pub use crate::people::FieldError;
 
 fn fe(field: &'static str, reason: impl Into<String>) -> FieldError {
-    FieldError { field, reason: reason.into() }
+    FieldError {
+        field,
+        reason: reason.into(),
+    }
 }
 
 fn num<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
@@ -89,7 +92,10 @@ fn num<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
     match s.parse::<T>() {
         Ok(v) if v >= lo && v <= hi => Some(v),
         Ok(_) => {
-            errs.push(fe(field, format!("{s}{unit}は範囲外です（{lo}〜{hi}{unit}）。")));
+            errs.push(fe(
+                field,
+                format!("{s}{unit}は範囲外です（{lo}〜{hi}{unit}）。"),
+            ));
             None
         }
         Err(_) => {
@@ -106,7 +112,10 @@ pub fn render_markdown(md: &str) -> String {
     let mut out = String::new();
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     html::push_html(&mut out, Parser::new_ext(md, opts));
-    ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&out).to_string()
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&out)
+        .to_string()
 }
 
 impl PostInput {
@@ -114,11 +123,17 @@ impl PostInput {
         let mut errs = Vec::new();
         let category = self.category.trim().to_owned();
         if !CATEGORIES.contains(&category.as_str()) {
-            errs.push(fe("区分", format!("{}のいずれかを選んでください。", CATEGORIES.join("・"))));
+            errs.push(fe(
+                "区分",
+                format!("{}のいずれかを選んでください。", CATEGORIES.join("・")),
+            ));
         }
         let body = self.body.replace("\r\n", "\n");
         if body.chars().count() > MAX_BODY_CHARS {
-            errs.push(fe("本文", format!("{MAX_BODY_CHARS}文字以内にしてください。")));
+            errs.push(fe(
+                "本文",
+                format!("{MAX_BODY_CHARS}文字以内にしてください。"),
+            ));
         }
         let v = Vitals {
             temp_c: num::<f64>(&self.temp_c, "体温", "℃", 34.0, 42.0, &mut errs),
@@ -131,8 +146,12 @@ impl PostInput {
             excretion: pick(&self.excretion, EXCRETIONS, "排泄", &mut errs),
         };
         match (v.bp_sys, v.bp_dia) {
-            (Some(s), Some(d)) if d >= s => errs.push(fe("血圧", "下の値は上の値より小さくしてください。")),
-            (Some(_), None) | (None, Some(_)) => errs.push(fe("血圧", "上と下の両方を入力してください。")),
+            (Some(s), Some(d)) if d >= s => {
+                errs.push(fe("血圧", "下の値は上の値より小さくしてください。"))
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                errs.push(fe("血圧", "上と下の両方を入力してください。"))
+            }
             _ => {}
         }
         if body.trim().is_empty() && v.is_empty() {
@@ -141,11 +160,21 @@ impl PostInput {
         if !errs.is_empty() {
             return Err(errs);
         }
-        Ok(NewPost { category, body_html: render_markdown(&body), body_md: body, vitals: v })
+        Ok(NewPost {
+            category,
+            body_html: render_markdown(&body),
+            body_md: body,
+            vitals: v,
+        })
     }
 }
 
-fn pick(s: &str, allowed: &[&str], field: &'static str, errs: &mut Vec<FieldError>) -> Option<String> {
+fn pick(
+    s: &str,
+    allowed: &[&str],
+    field: &'static str,
+    errs: &mut Vec<FieldError>,
+) -> Option<String> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -153,7 +182,10 @@ fn pick(s: &str, allowed: &[&str], field: &'static str, errs: &mut Vec<FieldErro
     if allowed.contains(&s) {
         Some(s.to_owned())
     } else {
-        errs.push(fe(field, format!("{}のいずれかを選んでください。", allowed.join("・"))));
+        errs.push(fe(
+            field,
+            format!("{}のいずれかを選んでください。", allowed.join("・")),
+        ));
         None
     }
 }
@@ -239,7 +271,14 @@ pub async fn create(
         stmts.push(Stmt::new(
             "INSERT INTO attachments (post_id, blob_key, filename, content_type, size, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![post_id, a.blob_key.clone(), a.filename.clone(), a.content_type.clone(), a.size, now],
+            params![
+                post_id,
+                a.blob_key.clone(),
+                a.filename.clone(),
+                a.content_type.clone(),
+                a.size,
+                now
+            ],
         ));
     }
     // The author has read their own post.
@@ -288,7 +327,10 @@ impl Cursor {
     }
     pub fn parse(s: &str) -> Option<Cursor> {
         let (a, b) = s.split_once('_')?;
-        Some(Cursor { created_at: a.parse().ok()?, id: b.parse().ok()? })
+        Some(Cursor {
+            created_at: a.parse().ok()?,
+            id: b.parse().ok()?,
+        })
     }
 }
 
@@ -330,7 +372,10 @@ pub async fn page(
     let mut posts: Vec<Post> = rows.iter().map(post_from).collect::<Result<_, _>>()?;
     let next = if posts.len() as i64 > limit {
         posts.truncate(limit as usize);
-        posts.last().map(|p| Cursor { created_at: p.created_at, id: p.id })
+        posts.last().map(|p| Cursor {
+            created_at: p.created_at,
+            id: p.id,
+        })
     } else {
         None
     };
@@ -387,7 +432,10 @@ fn post_from(r: &Row) -> Result<Post, DbError> {
             excretion: r.opt_string("excretion")?,
         },
         created_at: r.i64("created_at")?,
-        mentions: r.opt_str("mentions")?.map(|s| s.split('、').map(str::to_owned).collect()).unwrap_or_default(),
+        mentions: r
+            .opt_str("mentions")?
+            .map(|s| s.split('、').map(str::to_owned).collect())
+            .unwrap_or_default(),
         read_count: r.i64("read_count")?,
         unread: r.bool("unread")?,
         attachments: Vec::new(),
@@ -396,7 +444,11 @@ fn post_from(r: &Row) -> Result<Post, DbError> {
 
 /// An attachment's storage key, only if it belongs to a post of `person_id` (so the
 /// person-level access check covers the file).
-pub async fn attachment(db: &dyn Db, person_id: i64, attachment_id: i64) -> Result<Option<(String, String, String)>, DbError> {
+pub async fn attachment(
+    db: &dyn Db,
+    person_id: i64,
+    attachment_id: i64,
+) -> Result<Option<(String, String, String)>, DbError> {
     let rows = db
         .query(
             "SELECT a.blob_key, a.filename, a.content_type FROM attachments a JOIN posts p ON p.id = a.post_id
@@ -405,7 +457,13 @@ pub async fn attachment(db: &dyn Db, person_id: i64, attachment_id: i64) -> Resu
         )
         .await?;
     rows.first()
-        .map(|r| Ok((r.string("blob_key")?, r.string("filename")?, r.string("content_type")?)))
+        .map(|r| {
+            Ok((
+                r.string("blob_key")?,
+                r.string("filename")?,
+                r.string("content_type")?,
+            ))
+        })
         .transpose()
 }
 
@@ -415,7 +473,9 @@ mod tests {
 
     #[test]
     fn markdown_is_sanitised() {
-        let h = render_markdown("**強調** <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))");
+        let h = render_markdown(
+            "**強調** <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))",
+        );
         assert!(h.contains("<strong>強調</strong>"));
         assert!(!h.contains("<script"));
         assert!(!h.contains("onerror"));
@@ -424,16 +484,30 @@ mod tests {
 
     #[test]
     fn vitals_ranges_are_checked() {
-        let p = PostInput { category: "報告".into(), temp_c: "45".into(), bp_sys: "120".into(), bp_dia: "130".into(), ..Default::default() };
+        let p = PostInput {
+            category: "報告".into(),
+            temp_c: "45".into(),
+            bp_sys: "120".into(),
+            bp_dia: "130".into(),
+            ..Default::default()
+        };
         let errs = p.validate().unwrap_err();
         assert!(errs.iter().any(|e| e.field == "体温"));
         assert!(errs.iter().any(|e| e.field == "血圧"));
-        let ok = PostInput { category: "報告".into(), temp_c: "３６．８".into(), spo2: "97".into(), ..Default::default() };
+        let ok = PostInput {
+            category: "報告".into(),
+            temp_c: "３６．８".into(),
+            spo2: "97".into(),
+            ..Default::default()
+        };
         assert_eq!(ok.validate().unwrap().vitals.temp_c, Some(36.8));
     }
 
     #[test]
     fn mentions_are_found() {
-        assert_eq!(mentioned_logins("@nurse.sato さんと @dr-tanaka、mail@example"), vec!["nurse.sato", "dr-tanaka"]);
+        assert_eq!(
+            mentioned_logins("@nurse.sato さんと @dr-tanaka、mail@example"),
+            vec!["nurse.sato", "dr-tanaka"]
+        );
     }
 }

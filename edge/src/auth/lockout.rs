@@ -27,12 +27,21 @@ fn backoff(failures: i64, threshold: i64, last: i64, now: i64, cfg: &Config) -> 
         return 0;
     }
     let exp = (failures - threshold).min(20) as u32;
-    let wait = cfg.lockout_base_secs.saturating_mul(1i64 << exp).min(cfg.lockout_max_secs);
+    let wait = cfg
+        .lockout_base_secs
+        .saturating_mul(1i64 << exp)
+        .min(cfg.lockout_max_secs);
     (last + wait - now).max(0)
 }
 
 /// May `login` try a password from `ip` now?
-pub async fn gate(db: &dyn Db, login: &str, ip: &str, now: i64, cfg: &Config) -> Result<Gate, DbError> {
+pub async fn gate(
+    db: &dyn Db,
+    login: &str,
+    ip: &str,
+    now: i64,
+    cfg: &Config,
+) -> Result<Gate, DbError> {
     let since = now - cfg.lockout_window_secs;
     let rows = db
         .query(
@@ -46,9 +55,20 @@ pub async fn gate(db: &dyn Db, login: &str, ip: &str, now: i64, cfg: &Config) ->
         )
         .await?;
     let r = &rows[0];
-    let pair_wait = backoff(r.i64("n_pair")?, cfg.lockout_threshold, r.i64("last_pair")?, now, cfg);
-    let account_wait =
-        backoff(r.i64("n_account")?, cfg.lockout_account_threshold, r.i64("last_account")?, now, cfg);
+    let pair_wait = backoff(
+        r.i64("n_pair")?,
+        cfg.lockout_threshold,
+        r.i64("last_pair")?,
+        now,
+        cfg,
+    );
+    let account_wait = backoff(
+        r.i64("n_account")?,
+        cfg.lockout_account_threshold,
+        r.i64("last_account")?,
+        now,
+        cfg,
+    );
     let ip_rows = db
         .query(
             "SELECT COUNT(*) AS n, COALESCE(MIN(at), 0) AS first FROM auth_failures WHERE ip = ?1 AND at > ?2",
@@ -61,19 +81,35 @@ pub async fn gate(db: &dyn Db, login: &str, ip: &str, now: i64, cfg: &Config) ->
         return Ok(Gate::RateLimited(wait));
     }
     let wait = pair_wait.max(account_wait);
-    Ok(if wait > 0 { Gate::Locked(wait) } else { Gate::Open })
+    Ok(if wait > 0 {
+        Gate::Locked(wait)
+    } else {
+        Gate::Open
+    })
 }
 
 /// Records a failed attempt, and forgets failures older than a day.
 pub async fn record_failure(db: &dyn Db, login: &str, ip: &str, now: i64) -> Result<(), DbError> {
-    db.execute("INSERT INTO auth_failures (login, ip, at) VALUES (?1, ?2, ?3)", params![login, ip, now]).await?;
-    db.execute("DELETE FROM auth_failures WHERE at < ?1", params![now - 86_400]).await?;
+    db.execute(
+        "INSERT INTO auth_failures (login, ip, at) VALUES (?1, ?2, ?3)",
+        params![login, ip, now],
+    )
+    .await?;
+    db.execute(
+        "DELETE FROM auth_failures WHERE at < ?1",
+        params![now - 86_400],
+    )
+    .await?;
     Ok(())
 }
 
 /// After a successful sign-in: the failures of this account from this address are gone.
 pub async fn clear(db: &dyn Db, login: &str, ip: &str) -> Result<(), DbError> {
-    db.execute("DELETE FROM auth_failures WHERE login = ?1 AND ip = ?2", params![login, ip]).await?;
+    db.execute(
+        "DELETE FROM auth_failures WHERE login = ?1 AND ip = ?2",
+        params![login, ip],
+    )
+    .await?;
     Ok(())
 }
 

@@ -36,7 +36,8 @@ pub fn is_common(password: &str) -> bool {
     static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
     // The file is sorted (C locale), one lower-cased entry per line.
     let list = LIST.get_or_init(|| COMMON.lines().collect());
-    list.binary_search(&password.to_lowercase().as_str()).is_ok()
+    list.binary_search(&password.to_lowercase().as_str())
+        .is_ok()
 }
 
 /// Checks a new password. Length counts characters, not bytes (Japanese input is fine);
@@ -81,7 +82,9 @@ pub fn verify(password: &str, phc: &str) -> bool {
         return false;
     }
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

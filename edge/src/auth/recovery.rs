@@ -9,16 +9,25 @@ pub const COUNT: usize = 10;
 const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 fn normalise(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// Makes new codes for a user, replacing any old ones; returns them for display once.
 pub async fn regenerate(db: &dyn Db, user_id: i64) -> Result<Vec<String>, AuthError> {
     let mut codes = Vec::with_capacity(COUNT);
-    let mut stmts = vec![Stmt::new("DELETE FROM recovery_codes WHERE user_id = ?1", params![user_id])];
+    let mut stmts = vec![Stmt::new(
+        "DELETE FROM recovery_codes WHERE user_id = ?1",
+        params![user_id],
+    )];
     for _ in 0..COUNT {
         let raw = crate::rand::bytes::<10>()?;
-        let s: String = raw.iter().map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
+        let s: String = raw
+            .iter()
+            .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+            .collect();
         let shown = format!("{}-{}", &s[..5], &s[5..]);
         stmts.push(Stmt::new(
             "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)",
@@ -48,7 +57,10 @@ pub async fn redeem(db: &dyn Db, user_id: i64, code: &str, now: i64) -> Result<b
 
 pub async fn remaining(db: &dyn Db, user_id: i64) -> Result<i64, AuthError> {
     let rows = db
-        .query("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL", params![user_id])
+        .query(
+            "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL",
+            params![user_id],
+        )
         .await?;
     Ok(rows.first().map(|r| r.i64("n")).transpose()?.unwrap_or(0))
 }

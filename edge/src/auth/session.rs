@@ -86,7 +86,12 @@ pub enum Lookup {
 /// Finds the session for a raw cookie value and applies the idle and absolute limits;
 /// an expired session is deleted. `last_seen_at` is refreshed at most once a minute, to
 /// spare D1 a write on every request (idle expiry is therefore exact to ±60 s).
-pub async fn lookup(db: &dyn Db, raw: &str, now: i64, cfg: &Config) -> Result<(Lookup, Option<Session>), AuthError> {
+pub async fn lookup(
+    db: &dyn Db,
+    raw: &str,
+    now: i64,
+    cfg: &Config,
+) -> Result<(Lookup, Option<Session>), AuthError> {
     if raw.len() != 64 || !raw.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok((Lookup::Missing, None));
     }
@@ -125,20 +130,27 @@ pub async fn lookup(db: &dyn Db, raw: &str, now: i64, cfg: &Config) -> Result<(L
         return Ok((verdict, None));
     }
     if now - s.last_seen_at >= 60 {
-        db.execute("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1", params![s.id_hash.clone(), now])
-            .await?;
+        db.execute(
+            "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1",
+            params![s.id_hash.clone(), now],
+        )
+        .await?;
     }
     Ok((Lookup::Valid, Some(s)))
 }
 
 pub async fn delete(db: &dyn Db, id_hash: &str) -> Result<(), AuthError> {
-    db.execute("DELETE FROM sessions WHERE id_hash = ?1", params![id_hash]).await?;
+    db.execute("DELETE FROM sessions WHERE id_hash = ?1", params![id_hash])
+        .await?;
     Ok(())
 }
 
 /// Sign out everywhere: every session of the user ends now.
 pub async fn delete_all(db: &dyn Db, user_id: i64) -> Result<u64, AuthError> {
-    Ok(db.execute("DELETE FROM sessions WHERE user_id = ?1", params![user_id]).await?.changes)
+    Ok(db
+        .execute("DELETE FROM sessions WHERE user_id = ?1", params![user_id])
+        .await?
+        .changes)
 }
 
 /// `Set-Cookie` value for a new session. `__Host-` forces Secure, Path=/ and no Domain;
@@ -153,5 +165,8 @@ pub fn clear_cookie() -> String {
 
 /// The session cookie's value from a `Cookie` header.
 pub fn from_cookie_header(header: &str) -> Option<&str> {
-    header.split(';').map(str::trim).find_map(|kv| kv.strip_prefix(COOKIE)?.strip_prefix('='))
+    header
+        .split(';')
+        .map(str::trim)
+        .find_map(|kv| kv.strip_prefix(COOKIE)?.strip_prefix('='))
 }

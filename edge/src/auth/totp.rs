@@ -21,7 +21,9 @@ pub fn new_secret() -> Result<String, AuthError> {
 }
 
 fn totp(secret_b32: &str) -> Result<TOTP, AuthError> {
-    let bytes = Secret::Encoded(secret_b32.to_owned()).to_bytes().map_err(|e| AuthError::Totp(format!("{e:?}")))?;
+    let bytes = Secret::Encoded(secret_b32.to_owned())
+        .to_bytes()
+        .map_err(|e| AuthError::Totp(format!("{e:?}")))?;
     Ok(TOTP::new_unchecked(Algorithm::SHA1, DIGITS, 1, STEP, bytes))
 }
 
@@ -113,7 +115,8 @@ mod tests {
         assert_eq!(matching_step(&s, &prev, now).unwrap(), Some(now / 30 - 1));
         let old = code_at(&s, now - 90).unwrap();
         // A code two or more steps old must not match (unless codes collide by chance).
-        if old != prev && old != code_at(&s, now).unwrap() && old != code_at(&s, now + 30).unwrap() {
+        if old != prev && old != code_at(&s, now).unwrap() && old != code_at(&s, now + 30).unwrap()
+        {
             assert_eq!(matching_step(&s, &old, now).unwrap(), None);
         }
     }

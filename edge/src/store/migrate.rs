@@ -20,14 +20,20 @@ pub fn migrate(db: &SqliteDb) -> Result<Vec<&'static str>, DbError> {
         let mut applied = Vec::new();
         for (name, sql) in MIGRATIONS {
             let done: bool = conn
-                .query_row("SELECT EXISTS(SELECT 1 FROM d1_migrations WHERE name = ?1)", [name], |r| r.get(0))
+                .query_row(
+                    "SELECT EXISTS(SELECT 1 FROM d1_migrations WHERE name = ?1)",
+                    [name],
+                    |r| r.get(0),
+                )
                 .map_err(map_err)?;
             if done {
                 continue;
             }
             let tx = conn.transaction().map_err(map_err)?;
-            tx.execute_batch(sql).map_err(|e| DbError::Backend(format!("migration {name}: {e}")))?;
-            tx.execute("INSERT INTO d1_migrations (name) VALUES (?1)", [name]).map_err(map_err)?;
+            tx.execute_batch(sql)
+                .map_err(|e| DbError::Backend(format!("migration {name}: {e}")))?;
+            tx.execute("INSERT INTO d1_migrations (name) VALUES (?1)", [name])
+                .map_err(map_err)?;
             tx.commit().map_err(map_err)?;
             applied.push(*name);
         }

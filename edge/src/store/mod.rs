@@ -14,9 +14,9 @@
 //!   of [`Row`] accept both.
 
 #[cfg(not(target_arch = "wasm32"))]
-pub mod sqlite;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod migrate;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sqlite;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -123,7 +123,10 @@ impl Row {
             .iter()
             .position(|c| c == column)
             .map(|i| &self.values[i])
-            .ok_or_else(|| DbError::Column { column: column.to_owned(), reason: "no such column" })
+            .ok_or_else(|| DbError::Column {
+                column: column.to_owned(),
+                reason: "no such column",
+            })
     }
 
     pub fn opt_i64(&self, column: &str) -> Result<Option<i64>, DbError> {
@@ -131,14 +134,21 @@ impl Row {
             Value::Null => Ok(None),
             Value::Integer(i) => Ok(Some(*i)),
             // D1 hands numbers back as JS doubles.
-            Value::Real(f) if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => Ok(Some(*f as i64)),
-            _ => Err(DbError::Column { column: column.to_owned(), reason: "not an integer" }),
+            Value::Real(f) if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => {
+                Ok(Some(*f as i64))
+            }
+            _ => Err(DbError::Column {
+                column: column.to_owned(),
+                reason: "not an integer",
+            }),
         }
     }
 
     pub fn i64(&self, column: &str) -> Result<i64, DbError> {
-        self.opt_i64(column)?
-            .ok_or_else(|| DbError::Column { column: column.to_owned(), reason: "null" })
+        self.opt_i64(column)?.ok_or_else(|| DbError::Column {
+            column: column.to_owned(),
+            reason: "null",
+        })
     }
 
     pub fn bool(&self, column: &str) -> Result<bool, DbError> {
@@ -150,26 +160,36 @@ impl Row {
             Value::Null => Ok(None),
             Value::Integer(i) => Ok(Some(*i as f64)),
             Value::Real(f) => Ok(Some(*f)),
-            _ => Err(DbError::Column { column: column.to_owned(), reason: "not a number" }),
+            _ => Err(DbError::Column {
+                column: column.to_owned(),
+                reason: "not a number",
+            }),
         }
     }
 
     pub fn f64(&self, column: &str) -> Result<f64, DbError> {
-        self.opt_f64(column)?
-            .ok_or_else(|| DbError::Column { column: column.to_owned(), reason: "null" })
+        self.opt_f64(column)?.ok_or_else(|| DbError::Column {
+            column: column.to_owned(),
+            reason: "null",
+        })
     }
 
     pub fn opt_str(&self, column: &str) -> Result<Option<&str>, DbError> {
         match self.value(column)? {
             Value::Null => Ok(None),
             Value::Text(s) => Ok(Some(s)),
-            _ => Err(DbError::Column { column: column.to_owned(), reason: "not text" }),
+            _ => Err(DbError::Column {
+                column: column.to_owned(),
+                reason: "not text",
+            }),
         }
     }
 
     pub fn str(&self, column: &str) -> Result<&str, DbError> {
-        self.opt_str(column)?
-            .ok_or_else(|| DbError::Column { column: column.to_owned(), reason: "null" })
+        self.opt_str(column)?.ok_or_else(|| DbError::Column {
+            column: column.to_owned(),
+            reason: "null",
+        })
     }
 
     pub fn string(&self, column: &str) -> Result<String, DbError> {
@@ -184,7 +204,10 @@ impl Row {
         match self.value(column)? {
             Value::Null => Ok(None),
             Value::Blob(b) => Ok(Some(b)),
-            _ => Err(DbError::Column { column: column.to_owned(), reason: "not a blob" }),
+            _ => Err(DbError::Column {
+                column: column.to_owned(),
+                reason: "not a blob",
+            }),
         }
     }
 }
@@ -205,7 +228,10 @@ pub struct Stmt {
 
 impl Stmt {
     pub fn new(sql: impl Into<String>, params: Vec<Value>) -> Self {
-        Stmt { sql: sql.into(), params }
+        Stmt {
+            sql: sql.into(),
+            params,
+        }
     }
 }
 
@@ -217,7 +243,10 @@ pub enum DbError {
     Constraint(String),
     /// The row did not have the column or type the caller expected (a bug in our SQL).
     #[error("column {column}: {reason}")]
-    Column { column: String, reason: &'static str },
+    Column {
+        column: String,
+        reason: &'static str,
+    },
     /// Anything else the backend reported (I/O, SQL syntax, D1 limits …).
     #[error("database: {0}")]
     Backend(String),
@@ -233,8 +262,13 @@ impl DbError {
 /// The SQL-level storage interface. Implemented by [`sqlite::SqliteDb`] natively and by
 /// the D1 adapter on Workers (`crate::d1`).
 pub trait Db: Send + Sync + 'static {
-    fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFut<'a, Result<Vec<Row>, DbError>>;
-    fn execute<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFut<'a, Result<Exec, DbError>>;
+    fn query<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Value>,
+    ) -> BoxFut<'a, Result<Vec<Row>, DbError>>;
+    fn execute<'a>(&'a self, sql: &'a str, params: Vec<Value>)
+    -> BoxFut<'a, Result<Exec, DbError>>;
     /// All statements in one transaction; one `Exec` per statement, in order.
     fn batch<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFut<'a, Result<Vec<Exec>, DbError>>;
 }
@@ -242,7 +276,11 @@ pub trait Db: Send + Sync + 'static {
 /// Convenience methods on any `Db`.
 pub trait DbExt: Db {
     /// At most one row (the first).
-    fn query_opt<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFut<'a, Result<Option<Row>, DbError>> {
+    fn query_opt<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Value>,
+    ) -> BoxFut<'a, Result<Option<Row>, DbError>> {
         Box::pin(async move { Ok(self.query(sql, params).await?.into_iter().next()) })
     }
 }

@@ -21,8 +21,10 @@ impl SqliteDb {
     /// Opens (creating if needed) a database file.
     pub fn open(path: &Path) -> Result<Self, DbError> {
         let conn = Connection::open(path).map_err(map_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(map_err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(map_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(map_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(map_err)?;
         Self::init(conn)
     }
 
@@ -33,23 +35,36 @@ impl SqliteDb {
 
     fn init(conn: Connection) -> Result<Self, DbError> {
         // D1 enforces foreign keys; so must we, or the two backends would disagree.
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(map_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(map_err)?;
-        Ok(SqliteDb { conn: Arc::new(Mutex::new(conn)) })
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(map_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(map_err)?;
+        Ok(SqliteDb {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `f` with the connection (migrations, maintenance).
-    pub fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, DbError>) -> Result<T, DbError> {
-        let mut guard = self.conn.lock().map_err(|_| DbError::Backend("connection mutex poisoned".into()))?;
+    pub fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| DbError::Backend("connection mutex poisoned".into()))?;
         f(&mut guard)
     }
 
     fn query_sync(&self, sql: &str, params: Vec<Value>) -> Result<Vec<Row>, DbError> {
         self.with_conn(|conn| {
             let mut stmt = conn.prepare_cached(sql).map_err(map_err)?;
-            let columns: Arc<[String]> = stmt.column_names().into_iter().map(str::to_owned).collect();
+            let columns: Arc<[String]> =
+                stmt.column_names().into_iter().map(str::to_owned).collect();
             let n = columns.len();
-            let mut rows = stmt.query(params_from_iter(params.into_iter().map(to_sql))).map_err(map_err)?;
+            let mut rows = stmt
+                .query(params_from_iter(params.into_iter().map(to_sql)))
+                .map_err(map_err)?;
             let mut out = Vec::new();
             while let Some(row) = rows.next().map_err(map_err)? {
                 let mut values = Vec::with_capacity(n);
@@ -82,17 +97,30 @@ impl SqliteDb {
 fn exec_on(conn: &Connection, sql: &str, params: Vec<Value>) -> Result<Exec, DbError> {
     let mut stmt = conn.prepare_cached(sql).map_err(map_err)?;
     // `raw_execute` semantics: statements with RETURNING still run to completion.
-    let mut rows = stmt.query(params_from_iter(params.into_iter().map(to_sql))).map_err(map_err)?;
+    let mut rows = stmt
+        .query(params_from_iter(params.into_iter().map(to_sql)))
+        .map_err(map_err)?;
     while rows.next().map_err(map_err)?.is_some() {}
     drop(rows);
-    Ok(Exec { changes: conn.changes(), last_insert_id: conn.last_insert_rowid() })
+    Ok(Exec {
+        changes: conn.changes(),
+        last_insert_id: conn.last_insert_rowid(),
+    })
 }
 
 impl Db for SqliteDb {
-    fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFut<'a, Result<Vec<Row>, DbError>> {
+    fn query<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Value>,
+    ) -> BoxFut<'a, Result<Vec<Row>, DbError>> {
         Box::pin(async move { self.query_sync(sql, params) })
     }
-    fn execute<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFut<'a, Result<Exec, DbError>> {
+    fn execute<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Value>,
+    ) -> BoxFut<'a, Result<Exec, DbError>> {
         Box::pin(async move { self.execute_sync(sql, params) })
     }
     fn batch<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFut<'a, Result<Vec<Exec>, DbError>> {

@@ -16,13 +16,21 @@ use crate::accounts::{self, NewUser, OrgKind, PROFESSIONS, Role, profession_labe
 use crate::audit::{self, Outcome};
 use crate::time::{jst, jst_midnight};
 
-async fn users_page(state: &AppState, s: &Signed, errs: &[String], notice: Option<Markup>) -> WebResult<Markup> {
+async fn users_page(
+    state: &AppState,
+    s: &Signed,
+    errs: &[String],
+    notice: Option<Markup>,
+) -> WebResult<Markup> {
     let db = state.db.as_ref();
     let users = accounts::list(db).await?;
     let orgs = accounts::orgs(db).await?;
     Ok(page(
         "アカウント管理",
-        Some(&Viewer { user: &s.user, csrf: s.csrf() }),
+        Some(&Viewer {
+            user: &s.user,
+            csrf: s.csrf(),
+        }),
         html! {
             h1 { "アカウント管理" }
             @if let Some(n) = notice { div.ws-notice role="status" { (n) } }
@@ -72,7 +80,17 @@ async fn users_page(state: &AppState, s: &Signed, errs: &[String], notice: Optio
 
 pub async fn users(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::UsersManage, None).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "users.list", ("users", String::new()), Outcome::Ok, String::new()).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "users.list",
+        ("users", String::new()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     Ok(users_page(&state, &s, &[], None).await?.into_response())
 }
 
@@ -87,22 +105,67 @@ pub struct InviteForm {
     profession: String,
 }
 
-pub async fn invite(State(state): State<AppState>, s: Signed, Form(f): Form<InviteForm>) -> WebResult {
+pub async fn invite(
+    State(state): State<AppState>,
+    s: Signed,
+    Form(f): Form<InviteForm>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::UsersManage, None).await?;
-    let role = Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("権限を選んでください。".into()))?;
-    let nu = NewUser { login: f.login.trim().to_lowercase(), display_name: f.display_name, org_id: f.org_id, role, profession: f.profession };
+    let role = Role::parse(&f.role)
+        .ok_or_else(|| WebError::BadRequest("権限を選んでください。".into()))?;
+    let nu = NewUser {
+        login: f.login.trim().to_lowercase(),
+        display_name: f.display_name,
+        org_id: f.org_id,
+        role,
+        profession: f.profession,
+    };
     let pw = accounts::initial_password()?;
-    match accounts::invite(state.db.as_ref(), &nu, &pw, state.clock.now(), &state.config).await {
+    match accounts::invite(
+        state.db.as_ref(),
+        &nu,
+        &pw,
+        state.clock.now(),
+        &state.config,
+    )
+    .await
+    {
         Ok(id) => {
-            audit_row(&state, &s.ctx, Some(&s.user), "", "users.invite", ("user", id.to_string()), Outcome::Ok, nu.login.clone()).await?;
+            audit_row(
+                &state,
+                &s.ctx,
+                Some(&s.user),
+                "",
+                "users.invite",
+                ("user", id.to_string()),
+                Outcome::Ok,
+                nu.login.clone(),
+            )
+            .await?;
             let notice = html! { p { (nu.login) " を作成しました。初期パスワード: " strong.ws-secret { (pw) } } };
-            Ok(users_page(&state, &s, &[], Some(notice)).await?.into_response())
+            Ok(users_page(&state, &s, &[], Some(notice))
+                .await?
+                .into_response())
         }
         Err(accounts::InviteError::Auth(e)) => Err(e.into()),
         Err(e) => {
-            audit_row(&state, &s.ctx, Some(&s.user), "", "users.invite", ("user", nu.login.clone()), Outcome::Failed, e.to_string()).await?;
-            Ok((StatusCode::BAD_REQUEST, users_page(&state, &s, &[e.to_string()], None).await?).into_response())
+            audit_row(
+                &state,
+                &s.ctx,
+                Some(&s.user),
+                "",
+                "users.invite",
+                ("user", nu.login.clone()),
+                Outcome::Failed,
+                e.to_string(),
+            )
+            .await?;
+            Ok((
+                StatusCode::BAD_REQUEST,
+                users_page(&state, &s, &[e.to_string()], None).await?,
+            )
+                .into_response())
         }
     }
 }
@@ -137,18 +200,47 @@ impl AuditQuery {
         }
     }
     fn query_string(&self) -> String {
-        let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
+        let enc = |s: &str| {
+            s.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        };
         format!(
             "actor={}&action={}&target={}&outcome={}&from={}&to={}",
-            enc(&self.actor), enc(&self.action), enc(&self.target), enc(&self.outcome), enc(&self.from), enc(&self.to)
+            enc(&self.actor),
+            enc(&self.action),
+            enc(&self.target),
+            enc(&self.outcome),
+            enc(&self.from),
+            enc(&self.to)
         )
     }
 }
 
-pub async fn audit(State(state): State<AppState>, s: Signed, Query(q): Query<AuditQuery>) -> WebResult {
+pub async fn audit(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<AuditQuery>,
+) -> WebResult {
     authorize(&state, &s, Action::AuditView, None).await?;
     let rows = audit::search(state.db.as_ref(), &q.filter(500)).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "audit.search", ("audit", q.query_string()), Outcome::Ok, format!("{} rows", rows.len())).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "audit.search",
+        ("audit", q.query_string()),
+        Outcome::Ok,
+        format!("{} rows", rows.len()),
+    )
+    .await?;
     let body = html! {
         h1 { "監査ログ" }
         form.ws-form method="get" action="/pro/audit" {
@@ -182,18 +274,43 @@ pub async fn audit(State(state): State<AppState>, s: Signed, Query(q): Query<Aud
             }
         }
     };
-    Ok(page("監査ログ", Some(&Viewer { user: &s.user, csrf: s.csrf() }), body).into_response())
+    Ok(page(
+        "監査ログ",
+        Some(&Viewer {
+            user: &s.user,
+            csrf: s.csrf(),
+        }),
+        body,
+    )
+    .into_response())
 }
 
-pub async fn audit_csv(State(state): State<AppState>, s: Signed, Query(q): Query<AuditQuery>) -> WebResult<Response> {
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Response> {
     authorize(&state, &s, Action::AuditView, None).await?;
     let rows = audit::search(state.db.as_ref(), &q.filter(10_000)).await?;
     let csv = audit::to_csv(&rows).map_err(|e| WebError::Internal(e.to_string()))?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "audit.export", ("audit", q.query_string()), Outcome::Ok, format!("{} rows", rows.len())).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "audit.export",
+        ("audit", q.query_string()),
+        Outcome::Ok,
+        format!("{} rows", rows.len()),
+    )
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"audit-log.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit-log.csv\"",
+            ),
         ],
         csv,
     )
@@ -217,14 +334,30 @@ pub async fn user_status(
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::UsersManage, None).await?;
     if uid == s.user.id {
-        return Err(WebError::BadRequest("自分のアカウントは停止できません。".into()));
+        return Err(WebError::BadRequest(
+            "自分のアカウントは停止できません。".into(),
+        ));
     }
     let disabled = f.disabled == "1";
     let ok = accounts::set_disabled(state.db.as_ref(), uid, disabled).await?;
     if !ok {
         return Err(WebError::NotFound);
     }
-    let action = if disabled { "users.disable" } else { "users.enable" };
-    audit_row(&state, &s.ctx, Some(&s.user), "", action, ("user", uid.to_string()), Outcome::Ok, String::new()).await?;
+    let action = if disabled {
+        "users.disable"
+    } else {
+        "users.enable"
+    };
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        action,
+        ("user", uid.to_string()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     Ok(axum::response::Redirect::to("/pro/admin/users").into_response())
 }

@@ -12,7 +12,17 @@ use crate::audit::Outcome;
 use crate::timeline::{self, Cursor};
 
 pub async fn me(State(state): State<AppState>, s: Signed) -> WebResult<Json<serde_json::Value>> {
-    audit_row(&state, &s.ctx, Some(&s.user), "", "session.me", ("account", s.user.login.clone()), Outcome::Ok, String::new()).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "session.me",
+        ("account", s.user.login.clone()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     Ok(Json(json!({
         "id": s.user.id,
         "login": s.user.login,
@@ -28,10 +38,35 @@ pub struct Q {
     before: Option<String>,
 }
 
-pub async fn timeline(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, Query(q): Query<Q>) -> WebResult<Json<serde_json::Value>> {
+pub async fn timeline(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+    Query(q): Query<Q>,
+) -> WebResult<Json<serde_json::Value>> {
     authorize(&state, &s, Action::TimelineRead, Some(pid)).await?;
     let before = q.before.as_deref().and_then(Cursor::parse);
-    let page = timeline::page(state.db.as_ref(), pid, s.user.id, before, state.config.page_size, state.clock.now()).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "timeline.read", ("person", pid.to_string()), Outcome::Ok, "api".into()).await?;
-    Ok(Json(json!({ "posts": page.posts, "next": page.next.map(Cursor::encode) })))
+    let page = timeline::page(
+        state.db.as_ref(),
+        pid,
+        s.user.id,
+        before,
+        state.config.page_size,
+        state.clock.now(),
+    )
+    .await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "timeline.read",
+        ("person", pid.to_string()),
+        Outcome::Ok,
+        "api".into(),
+    )
+    .await?;
+    Ok(Json(
+        json!({ "posts": page.posts, "next": page.next.map(Cursor::encode) }),
+    ))
 }

@@ -1,8 +1,8 @@
 //! Per-request context: client address, request id, and the session (if any).
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 
 use super::WebError;
 use crate::AppState;
@@ -26,7 +26,10 @@ pub struct Ctx {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let h = &parts.headers;
         let ip = state
             .config
@@ -45,8 +48,16 @@ impl FromRequestParts<AppState> for Ctx {
             .map(str::to_owned);
         Ok(Ctx {
             ip,
-            request_id: parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
-            user_agent: h.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
+            request_id: parts
+                .extensions
+                .get::<RequestId>()
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
+            user_agent: h
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
             cookie,
             api: parts.uri.path().starts_with("/api/"),
         })
@@ -76,13 +87,17 @@ pub struct AnyStage {
 impl FromRequestParts<AppState> for AnyStage {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, state).await?;
         let api = ctx.api;
         let Some(raw) = ctx.cookie.as_deref() else {
             return Err(WebError::SignIn { api });
         };
-        let (_, s) = session::lookup(state.db.as_ref(), raw, state.clock.now(), &state.config).await?;
+        let (_, s) =
+            session::lookup(state.db.as_ref(), raw, state.clock.now(), &state.config).await?;
         let Some(s) = s else {
             return Err(WebError::SignIn { api });
         };
@@ -93,7 +108,11 @@ impl FromRequestParts<AppState> for AnyStage {
             session::delete(state.db.as_ref(), &s.id_hash).await?;
             return Err(WebError::SignIn { api });
         }
-        Ok(AnyStage { ctx, user, session: s })
+        Ok(AnyStage {
+            ctx,
+            user,
+            session: s,
+        })
     }
 }
 
@@ -116,12 +135,27 @@ pub struct FullStage(pub Signed);
 impl FromRequestParts<AppState> for FullStage {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let a = AnyStage::from_request_parts(parts, state).await?;
         match a.session.stage {
-            Stage::Full => Ok(FullStage(Signed { ctx: a.ctx, user: a.user, session: a.session })),
-            Stage::Mfa => Err(if a.ctx.api { WebError::SignIn { api: true } } else { WebError::Redirect("/pro/totp".into()) }),
-            Stage::Enrol => Err(if a.ctx.api { WebError::SignIn { api: true } } else { WebError::Redirect("/pro/enrol".into()) }),
+            Stage::Full => Ok(FullStage(Signed {
+                ctx: a.ctx,
+                user: a.user,
+                session: a.session,
+            })),
+            Stage::Mfa => Err(if a.ctx.api {
+                WebError::SignIn { api: true }
+            } else {
+                WebError::Redirect("/pro/totp".into())
+            }),
+            Stage::Enrol => Err(if a.ctx.api {
+                WebError::SignIn { api: true }
+            } else {
+                WebError::Redirect("/pro/enrol".into())
+            }),
         }
     }
 }
@@ -129,10 +163,17 @@ impl FromRequestParts<AppState> for FullStage {
 impl FromRequestParts<AppState> for Signed {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let FullStage(s) = FullStage::from_request_parts(parts, state).await?;
         if s.user.must_change_password {
-            return Err(if s.ctx.api { WebError::Forbidden } else { WebError::Redirect("/pro/password".into()) });
+            return Err(if s.ctx.api {
+                WebError::Forbidden
+            } else {
+                WebError::Redirect("/pro/password".into())
+            });
         }
         Ok(s)
     }

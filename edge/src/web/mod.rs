@@ -29,20 +29,41 @@ pub fn app(state: AppState) -> Router {
         .route("/pro/login", get(signin::login_form).post(signin::login))
         .route("/pro/totp", get(signin::totp_form).post(signin::totp))
         .route("/pro/enrol", get(signin::enrol_form).post(signin::enrol))
-        .route("/pro/password", get(signin::password_form).post(signin::password))
+        .route(
+            "/pro/password",
+            get(signin::password_form).post(signin::password),
+        )
         .route("/pro/logout", post(signin::logout))
         .route("/pro/logout-all", post(signin::logout_all))
         .route("/pro/people", get(people::list))
-        .route("/pro/people/new", get(people::new_form).post(people::create))
-        .route("/pro/people/import", get(people::import_form).post(people::import))
+        .route(
+            "/pro/people/new",
+            get(people::new_form).post(people::create),
+        )
+        .route(
+            "/pro/people/import",
+            get(people::import_form).post(people::import),
+        )
         .route("/pro/people/{id}", get(people::show))
-        .route("/pro/people/{id}/edit", get(people::edit_form).post(people::edit))
+        .route(
+            "/pro/people/{id}/edit",
+            get(people::edit_form).post(people::edit),
+        )
         .route("/pro/people/{id}/posts", post(people::post))
         .route("/pro/people/{id}/files/{file}", get(people::file))
-        .route("/pro/people/{id}/team", get(people::team).post(people::team_add))
+        .route(
+            "/pro/people/{id}/team",
+            get(people::team).post(people::team_add),
+        )
         .route("/pro/people/{id}/team/remove", post(people::team_remove))
-        .route("/pro/people/{id}/consent", get(people::consent).post(people::consent_record))
-        .route("/pro/people/{id}/consent/withdraw", post(people::consent_withdraw))
+        .route(
+            "/pro/people/{id}/consent",
+            get(people::consent).post(people::consent_record),
+        )
+        .route(
+            "/pro/people/{id}/consent/withdraw",
+            post(people::consent_withdraw),
+        )
         .route("/pro/admin/users", get(admin::users).post(admin::invite))
         .route("/pro/admin/users/{id}/status", post(admin::user_status))
         .route("/pro/audit", get(admin::audit))
@@ -51,7 +72,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/people/{id}/timeline", get(api::timeline))
         .fallback(not_found_page)
         // Attachments and CSV files up to the cap, plus room for the other form fields.
-        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_attachment_bytes + 256 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.config.max_attachment_bytes + 256 * 1024,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
@@ -76,8 +99,11 @@ async fn guard(
     mut req: axum::extract::Request,
     next: Next,
 ) -> Response {
-    let request_id = crate::rand::bytes::<8>().map(hex::encode).unwrap_or_else(|_| "-".into());
-    req.extensions_mut().insert(ctx::RequestId(request_id.clone()));
+    let request_id = crate::rand::bytes::<8>()
+        .map(hex::encode)
+        .unwrap_or_else(|_| "-".into());
+    req.extensions_mut()
+        .insert(ctx::RequestId(request_id.clone()));
     let mut res = if is_state_changing(req.method()) && !same_origin(&state, req.headers()) {
         WebError::CrossSite.into_response()
     } else {
@@ -93,7 +119,11 @@ async fn guard(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     );
-    set(h, "strict-transport-security", "max-age=63072000; includeSubDomains");
+    set(
+        h,
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains",
+    );
     set(h, "x-content-type-options", "nosniff");
     // Not `no-referrer`: under it Chromium sends `Origin: null` on same-origin form posts,
     // which the Origin check must refuse. `same-origin` still sends nothing to other sites.
@@ -101,7 +131,11 @@ async fn guard(
     set(h, "x-frame-options", "DENY");
     set(h, "cross-origin-opener-policy", "same-origin");
     set(h, "cross-origin-resource-policy", "same-origin");
-    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=(self), payment=()");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(self), payment=()",
+    );
     // Everything this Router serves is private (the stylesheet is not, but costs nothing).
     set(h, "cache-control", "no-store");
     if let Ok(v) = HeaderValue::from_str(&request_id) {
@@ -128,8 +162,13 @@ fn same_origin(state: &AppState, h: &axum::http::HeaderMap) -> bool {
     match &state.config.origin {
         Some(expected) => origin == expected,
         None => {
-            let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-            origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+            let host = h
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest == host)
         }
     }
 }
@@ -198,7 +237,11 @@ impl IntoResponse for WebError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "エラーが発生しました", "しばらくしてからもう一度お試しください。".to_owned())
             }
         };
-        let body = html::page(title, None, html! { h1 { (title) } p { (msg) } p { a href="/pro/" { "トップへ戻る" } } });
+        let body = html::page(
+            title,
+            None,
+            html! { h1 { (title) } p { (msg) } p { a href="/pro/" { "トップへ戻る" } } },
+        );
         (status, body).into_response()
     }
 }
@@ -240,19 +283,48 @@ pub(crate) async fn audit_row(
 
 /// Asks the policy; a denial is audited and becomes 403 or 404. Allowed accesses are
 /// audited by the handler once it knows the outcome.
-pub(crate) async fn authorize(state: &AppState, s: &Signed, action: Action, person: Option<i64>) -> WebResult<()> {
+pub(crate) async fn authorize(
+    state: &AppState,
+    s: &Signed,
+    action: Action,
+    person: Option<i64>,
+) -> WebResult<()> {
     let d = crate::access::decide(state.db.as_ref(), &s.user, action, person).await?;
     if d == Decision::Allow {
         return Ok(());
     }
-    let target = person.map_or(("route", action.as_str().to_owned()), |p| ("person", p.to_string()));
-    audit_row(state, &s.ctx, Some(&s.user), "", action.as_str(), target, Outcome::Denied, String::new()).await?;
-    Err(if d == Decision::NotFound { WebError::NotFound } else { WebError::Forbidden })
+    let target = person.map_or(("route", action.as_str().to_owned()), |p| {
+        ("person", p.to_string())
+    });
+    audit_row(
+        state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        action.as_str(),
+        target,
+        Outcome::Denied,
+        String::new(),
+    )
+    .await?;
+    Err(if d == Decision::NotFound {
+        WebError::NotFound
+    } else {
+        WebError::Forbidden
+    })
 }
 
 /// Constant-time comparison for CSRF tokens.
 pub(crate) fn check_csrf(expected: &str, given: &str) -> WebResult<()> {
     let ok = expected.len() == given.len()
-        && expected.bytes().zip(given.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;
-    if ok && !expected.is_empty() { Ok(()) } else { Err(WebError::Csrf) }
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |a, (x, y)| a | (x ^ y))
+            == 0;
+    if ok && !expected.is_empty() {
+        Ok(())
+    } else {
+        Err(WebError::Csrf)
+    }
 }

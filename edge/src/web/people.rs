@@ -20,7 +20,10 @@ use crate::time::{age, jst, today_jst};
 use crate::timeline::{self, CATEGORIES, Cursor, EXCRETIONS, MEALS, NewAttachment, PostInput};
 
 fn viewer(s: &Signed) -> Viewer<'_> {
-    Viewer { user: &s.user, csrf: s.csrf() }
+    Viewer {
+        user: &s.user,
+        csrf: s.csrf(),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -29,11 +32,25 @@ pub struct ListQuery {
     q: String,
 }
 
-pub async fn list(State(state): State<AppState>, s: Signed, Query(q): Query<ListQuery>) -> WebResult {
+pub async fn list(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
     authorize(&state, &s, Action::PeopleList, None).await?;
     let team_only = s.user.role == Role::Professional;
     let items = ppl::list(state.db.as_ref(), s.user.id, team_only, &q.q).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "people.list", ("people", q.q.clone()), Outcome::Ok, format!("{} rows", items.len())).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "people.list",
+        ("people", q.q.clone()),
+        Outcome::Ok,
+        format!("{} rows", items.len()),
+    )
+    .await?;
     let today = today_jst(state.clock.now());
     let body = html! {
         h1 { "利用者一覧" }
@@ -72,8 +89,14 @@ pub async fn list(State(state): State<AppState>, s: Signed, Query(q): Query<List
 
 fn person_form(s: &Signed, p: &PersonInput, errs: &[String], edit: Option<i64>) -> Markup {
     let (title, action) = match edit {
-        Some(id) => ("基本情報の編集".to_owned(), format!("/pro/people/{id}/edit")),
-        None => ("支援対象者の新規登録".to_owned(), "/pro/people/new".to_owned()),
+        Some(id) => (
+            "基本情報の編集".to_owned(),
+            format!("/pro/people/{id}/edit"),
+        ),
+        None => (
+            "支援対象者の新規登録".to_owned(),
+            "/pro/people/new".to_owned(),
+        ),
     };
     page(
         &title,
@@ -103,8 +126,27 @@ fn person_form(s: &Signed, p: &PersonInput, errs: &[String], edit: Option<i64>) 
 
 pub async fn new_form(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::PersonCreate, None).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "person.create.form", ("people", String::new()), Outcome::Ok, String::new()).await?;
-    Ok(person_form(&s, &PersonInput { care_level: "要介護1".into(), ..Default::default() }, &[], None).into_response())
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "person.create.form",
+        ("people", String::new()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
+    Ok(person_form(
+        &s,
+        &PersonInput {
+            care_level: "要介護1".into(),
+            ..Default::default()
+        },
+        &[],
+        None,
+    )
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -115,7 +157,11 @@ pub struct PersonForm {
     p: PersonInput,
 }
 
-pub async fn create(State(state): State<AppState>, s: Signed, Form(f): Form<PersonForm>) -> WebResult {
+pub async fn create(
+    State(state): State<AppState>,
+    s: Signed,
+    Form(f): Form<PersonForm>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::PersonCreate, None).await?;
     let now = state.clock.now();
@@ -126,12 +172,24 @@ pub async fn create(State(state): State<AppState>, s: Signed, Form(f): Form<Pers
         }
         Ok(p) => match ppl::create(state.db.as_ref(), &p, s.user.id, now).await {
             Ok(id) => {
-                audit_row(&state, &s.ctx, Some(&s.user), "", "person.create", ("person", id.to_string()), Outcome::Ok, String::new()).await?;
+                audit_row(
+                    &state,
+                    &s.ctx,
+                    Some(&s.user),
+                    "",
+                    "person.create",
+                    ("person", id.to_string()),
+                    Outcome::Ok,
+                    String::new(),
+                )
+                .await?;
                 Ok(Redirect::to(&format!("/pro/people/{id}/consent")).into_response())
             }
-            Err(e) if e.is_constraint() => {
-                Ok((StatusCode::CONFLICT, person_form(&s, &f.p, &["外部ID: 既に登録されています。".into()], None)).into_response())
-            }
+            Err(e) if e.is_constraint() => Ok((
+                StatusCode::CONFLICT,
+                person_form(&s, &f.p, &["外部ID: 既に登録されています。".into()], None),
+            )
+                .into_response()),
             Err(e) => Err(e.into()),
         },
     }
@@ -160,22 +218,43 @@ fn import_page(s: &Signed, errs: &[String], notice: Option<String>) -> Markup {
 
 pub async fn import_form(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::PeopleImport, None).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "people.import.form", ("people", String::new()), Outcome::Ok, String::new()).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "people.import.form",
+        ("people", String::new()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     Ok(import_page(&s, &[], None).into_response())
 }
 
 /// Reads a multipart form into text fields and at most one file.
-async fn read_multipart(mut m: Multipart, max: usize) -> WebResult<(Vec<(String, String)>, Option<(String, String, Vec<u8>)>)> {
+async fn read_multipart(
+    mut m: Multipart,
+    max: usize,
+) -> WebResult<(Vec<(String, String)>, Option<(String, String, Vec<u8>)>)> {
     let mut fields = Vec::new();
     let mut file = None;
-    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(format!("送信内容を読めません（{}）。", e.body_text()));
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        WebError::BadRequest(format!("送信内容を読めません（{}）。", e.body_text()))
+    };
     while let Some(field) = m.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_owned();
         if let Some(fname) = field.file_name().map(str::to_owned) {
-            let ct = field.content_type().unwrap_or("application/octet-stream").to_owned();
+            let ct = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_owned();
             let bytes = field.bytes().await.map_err(bad)?;
             if bytes.len() > max {
-                return Err(WebError::BadRequest(format!("ファイルが大きすぎます（上限 {} MB）。", max / 1024 / 1024)));
+                return Err(WebError::BadRequest(format!(
+                    "ファイルが大きすぎます（上限 {} MB）。",
+                    max / 1024 / 1024
+                )));
             }
             if !bytes.is_empty() {
                 file = Some((fname, ct, bytes.to_vec()));
@@ -188,7 +267,10 @@ async fn read_multipart(mut m: Multipart, max: usize) -> WebResult<(Vec<(String,
 }
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.as_str())
 }
 
 pub async fn import(State(state): State<AppState>, s: Signed, m: Multipart) -> WebResult {
@@ -196,16 +278,43 @@ pub async fn import(State(state): State<AppState>, s: Signed, m: Multipart) -> W
     check_csrf(s.csrf(), field(&fields, "csrf"))?;
     authorize(&state, &s, Action::PeopleImport, None).await?;
     let Some((fname, _, bytes)) = file else {
-        return Ok((StatusCode::BAD_REQUEST, import_page(&s, &["ファイルを選んでください。".into()], None)).into_response());
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            import_page(&s, &["ファイルを選んでください。".into()], None),
+        )
+            .into_response());
     };
     let now = state.clock.now();
     match crate::import::run(state.db.as_ref(), &bytes, s.user.id, now, today_jst(now)).await {
         Ok(n) => {
-            audit_row(&state, &s.ctx, Some(&s.user), "", "people.import", ("file", fname.clone()), Outcome::Ok, format!("{n} people")).await?;
-            Ok(import_page(&s, &[], Some(format!("{fname}: {n}人を登録しました。"))).into_response())
+            audit_row(
+                &state,
+                &s.ctx,
+                Some(&s.user),
+                "",
+                "people.import",
+                ("file", fname.clone()),
+                Outcome::Ok,
+                format!("{n} people"),
+            )
+            .await?;
+            Ok(
+                import_page(&s, &[], Some(format!("{fname}: {n}人を登録しました。")))
+                    .into_response(),
+            )
         }
         Err(crate::import::ImportError::Rows(rows)) => {
-            audit_row(&state, &s.ctx, Some(&s.user), "", "people.import", ("file", fname.clone()), Outcome::Failed, format!("{} errors", rows.len())).await?;
+            audit_row(
+                &state,
+                &s.ctx,
+                Some(&s.user),
+                "",
+                "people.import",
+                ("file", fname.clone()),
+                Outcome::Failed,
+                format!("{} errors", rows.len()),
+            )
+            .await?;
             let errs: Vec<String> = rows.iter().map(|r| format!("{fname}: {r}")).collect();
             Ok((StatusCode::BAD_REQUEST, import_page(&s, &errs, None)).into_response())
         }
@@ -264,15 +373,28 @@ fn vitals(v: &timeline::Vitals) -> Markup {
     }
 }
 
-async fn person_page(state: &AppState, s: &Signed, pid: i64, before: Option<Cursor>, input: &PostInput, errs: &[String]) -> WebResult<(Markup, bool)> {
+async fn person_page(
+    state: &AppState,
+    s: &Signed,
+    pid: i64,
+    before: Option<Cursor>,
+    input: &PostInput,
+    errs: &[String],
+) -> WebResult<(Markup, bool)> {
     let db = state.db.as_ref();
     let now = state.clock.now();
     let p = ppl::get(db, pid).await?.ok_or(WebError::NotFound)?;
     let consents = ppl::consents(db, pid).await?;
     let team = ppl::team(db, pid, false).await?;
-    let can_read = access::decide(db, &s.user, Action::TimelineRead, Some(pid)).await? == Decision::Allow;
-    let can_edit = access::decide(db, &s.user, Action::PersonEdit, Some(pid)).await? == Decision::Allow;
-    let tl = if can_read { Some(timeline::page(db, pid, s.user.id, before, state.config.page_size, now).await?) } else { None };
+    let can_read =
+        access::decide(db, &s.user, Action::TimelineRead, Some(pid)).await? == Decision::Allow;
+    let can_edit =
+        access::decide(db, &s.user, Action::PersonEdit, Some(pid)).await? == Decision::Allow;
+    let tl = if can_read {
+        Some(timeline::page(db, pid, s.user.id, before, state.config.page_size, now).await?)
+    } else {
+        None
+    };
     let consent_now = consents.iter().any(|c| c.withdrawn_at.is_none());
     let today = today_jst(now);
     let body = html! {
@@ -322,23 +444,67 @@ async fn person_page(state: &AppState, s: &Signed, pid: i64, before: Option<Curs
             }
         }
     };
-    Ok((page(&format!("{} さん", p.name), Some(&viewer(s)), body), can_read))
+    Ok((
+        page(&format!("{} さん", p.name), Some(&viewer(s)), body),
+        can_read,
+    ))
 }
 
-pub async fn show(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, Query(q): Query<PageQuery>) -> WebResult {
+pub async fn show(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> WebResult {
     authorize(&state, &s, Action::PersonView, Some(pid)).await?;
     let before = q.before.as_deref().and_then(Cursor::parse);
-    let (markup, timeline) = person_page(&state, &s, pid, before, &PostInput { category: "報告".into(), ..Default::default() }, &[]).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "person.view", ("person", pid.to_string()), Outcome::Ok, String::new()).await?;
+    let (markup, timeline) = person_page(
+        &state,
+        &s,
+        pid,
+        before,
+        &PostInput {
+            category: "報告".into(),
+            ..Default::default()
+        },
+        &[],
+    )
+    .await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "person.view",
+        ("person", pid.to_string()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     if timeline {
-        audit_row(&state, &s.ctx, Some(&s.user), "", "timeline.read", ("person", pid.to_string()), Outcome::Ok, String::new()).await?;
+        audit_row(
+            &state,
+            &s.ctx,
+            Some(&s.user),
+            "",
+            "timeline.read",
+            ("person", pid.to_string()),
+            Outcome::Ok,
+            String::new(),
+        )
+        .await?;
     }
     Ok(markup.into_response())
 }
 
 const ALLOWED_TYPES: &[&str] = &["image/jpeg", "image/png", "application/pdf"];
 
-pub async fn post(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, m: Multipart) -> WebResult {
+pub async fn post(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+    m: Multipart,
+) -> WebResult {
     let (fields, file) = read_multipart(m, state.config.max_attachment_bytes).await?;
     check_csrf(s.csrf(), field(&fields, "csrf"))?;
     authorize(&state, &s, Action::TimelinePost, Some(pid)).await?;
@@ -370,7 +536,17 @@ pub async fn post(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>
         }
     };
     let Some(newp) = valid else {
-        audit_row(&state, &s.ctx, Some(&s.user), "", "timeline.post", ("person", pid.to_string()), Outcome::Failed, "invalid".into()).await?;
+        audit_row(
+            &state,
+            &s.ctx,
+            Some(&s.user),
+            "",
+            "timeline.post",
+            ("person", pid.to_string()),
+            Outcome::Failed,
+            "invalid".into(),
+        )
+        .await?;
         let (markup, _) = person_page(&state, &s, pid, None, &input, &errs).await?;
         return Ok((StatusCode::BAD_REQUEST, markup).into_response());
     };
@@ -381,29 +557,85 @@ pub async fn post(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>
         let size = bytes.len() as i64;
         state
             .blobs
-            .put(&key, Blob { content_type: ct.clone(), bytes })
+            .put(
+                &key,
+                Blob {
+                    content_type: ct.clone(),
+                    bytes,
+                },
+            )
             .await
             .map_err(|e| WebError::Internal(e.to_string()))?;
-        let fname: String = fname.chars().filter(|c| !c.is_control() && *c != '/' && *c != '\\').take(100).collect();
-        atts.push(NewAttachment { blob_key: key, filename: fname, content_type: ct, size });
+        let fname: String = fname
+            .chars()
+            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+            .take(100)
+            .collect();
+        atts.push(NewAttachment {
+            blob_key: key,
+            filename: fname,
+            content_type: ct,
+            size,
+        });
     }
     let id = timeline::create(state.db.as_ref(), pid, s.user.id, &newp, &atts, now).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "timeline.post", ("person", pid.to_string()), Outcome::Ok, format!("post {id}")).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "timeline.post",
+        ("person", pid.to_string()),
+        Outcome::Ok,
+        format!("post {id}"),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/pro/people/{pid}#post-{id}")).into_response())
 }
 
-pub async fn file(State(state): State<AppState>, s: Signed, Path((pid, fid)): Path<(i64, i64)>) -> WebResult {
+pub async fn file(
+    State(state): State<AppState>,
+    s: Signed,
+    Path((pid, fid)): Path<(i64, i64)>,
+) -> WebResult {
     authorize(&state, &s, Action::TimelineRead, Some(pid)).await?;
     let Some((key, fname, ct)) = timeline::attachment(state.db.as_ref(), pid, fid).await? else {
         return Err(WebError::NotFound);
     };
-    let blob = state.blobs.get(&key).await.map_err(|e| WebError::Internal(e.to_string()))?.ok_or(WebError::NotFound)?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "attachment.read", ("person", pid.to_string()), Outcome::Ok, format!("file {fid}")).await?;
-    let ascii: String = fname.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+    let blob = state
+        .blobs
+        .get(&key)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .ok_or(WebError::NotFound)?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "attachment.read",
+        ("person", pid.to_string()),
+        Outcome::Ok,
+        format!("file {fid}"),
+    )
+    .await?;
+    let ascii: String = fname
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     Ok((
         [
             (header::CONTENT_TYPE, ct),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
             (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
         ],
         blob.bytes,
@@ -416,9 +648,24 @@ pub async fn team(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>
     let db = state.db.as_ref();
     let p = ppl::get(db, pid).await?.ok_or(WebError::NotFound)?;
     let members = ppl::team(db, pid, true).await?;
-    let can_manage = access::decide(db, &s.user, Action::TeamManage, Some(pid)).await? == Decision::Allow;
-    let candidates = if can_manage { crate::accounts::team_candidates(db).await? } else { Vec::new() };
-    audit_row(&state, &s.ctx, Some(&s.user), "", "team.view", ("person", pid.to_string()), Outcome::Ok, String::new()).await?;
+    let can_manage =
+        access::decide(db, &s.user, Action::TeamManage, Some(pid)).await? == Decision::Allow;
+    let candidates = if can_manage {
+        crate::accounts::team_candidates(db).await?
+    } else {
+        Vec::new()
+    };
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "team.view",
+        ("person", pid.to_string()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     let body = html! {
         h1 { (p.name) " さんのケアチーム" }
         table.ws-table {
@@ -466,32 +713,85 @@ pub struct MemberForm {
     user_id: i64,
 }
 
-pub async fn team_add(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, Form(f): Form<MemberForm>) -> WebResult {
+pub async fn team_add(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+    Form(f): Form<MemberForm>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::TeamManage, Some(pid)).await?;
-    let ok = ppl::add_member(state.db.as_ref(), pid, f.user_id, s.user.id, state.clock.now()).await?;
+    let ok = ppl::add_member(
+        state.db.as_ref(),
+        pid,
+        f.user_id,
+        s.user.id,
+        state.clock.now(),
+    )
+    .await?;
     let outcome = if ok { Outcome::Ok } else { Outcome::Failed };
-    audit_row(&state, &s.ctx, Some(&s.user), "", "team.add", ("person", pid.to_string()), outcome, format!("user {}", f.user_id)).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "team.add",
+        ("person", pid.to_string()),
+        outcome,
+        format!("user {}", f.user_id),
+    )
+    .await?;
     if !ok {
-        return Err(WebError::BadRequest("追加できませんでした（既にメンバーか、対象外のアカウントです）。".into()));
+        return Err(WebError::BadRequest(
+            "追加できませんでした（既にメンバーか、対象外のアカウントです）。".into(),
+        ));
     }
     Ok(Redirect::to(&format!("/pro/people/{pid}/team")).into_response())
 }
 
-pub async fn team_remove(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, Form(f): Form<MemberForm>) -> WebResult {
+pub async fn team_remove(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+    Form(f): Form<MemberForm>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::TeamManage, Some(pid)).await?;
-    let ok = ppl::remove_member(state.db.as_ref(), pid, f.user_id, s.user.id, state.clock.now()).await?;
+    let ok = ppl::remove_member(
+        state.db.as_ref(),
+        pid,
+        f.user_id,
+        s.user.id,
+        state.clock.now(),
+    )
+    .await?;
     let outcome = if ok { Outcome::Ok } else { Outcome::Failed };
-    audit_row(&state, &s.ctx, Some(&s.user), "", "team.remove", ("person", pid.to_string()), outcome, format!("user {}", f.user_id)).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "team.remove",
+        ("person", pid.to_string()),
+        outcome,
+        format!("user {}", f.user_id),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/pro/people/{pid}/team")).into_response())
 }
 
-async fn consent_page(state: &AppState, s: &Signed, pid: i64, input: &ConsentInput, errs: &[String]) -> WebResult<Markup> {
+async fn consent_page(
+    state: &AppState,
+    s: &Signed,
+    pid: i64,
+    input: &ConsentInput,
+    errs: &[String],
+) -> WebResult<Markup> {
     let db = state.db.as_ref();
     let p = ppl::get(db, pid).await?.ok_or(WebError::NotFound)?;
     let list = ppl::consents(db, pid).await?;
-    let can_manage = access::decide(db, &s.user, Action::ConsentManage, Some(pid)).await? == Decision::Allow;
+    let can_manage =
+        access::decide(db, &s.user, Action::ConsentManage, Some(pid)).await? == Decision::Allow;
     let standing = list.iter().any(|c| c.withdrawn_at.is_none());
     Ok(page(
         "同意の記録",
@@ -535,9 +835,22 @@ async fn consent_page(state: &AppState, s: &Signed, pid: i64, input: &ConsentInp
 
 pub async fn consent(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>) -> WebResult {
     authorize(&state, &s, Action::PersonView, Some(pid)).await?;
-    let input = ConsentInput { scope: "ケアチーム内での心身の状況・サービス利用状況の共有".into(), ..Default::default() };
+    let input = ConsentInput {
+        scope: "ケアチーム内での心身の状況・サービス利用状況の共有".into(),
+        ..Default::default()
+    };
     let m = consent_page(&state, &s, pid, &input, &[]).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "consent.view", ("person", pid.to_string()), Outcome::Ok, String::new()).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "consent.view",
+        ("person", pid.to_string()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     Ok(m.into_response())
 }
 
@@ -549,19 +862,48 @@ pub struct ConsentForm {
     c: ConsentInput,
 }
 
-pub async fn consent_record(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, Form(f): Form<ConsentForm>) -> WebResult {
+pub async fn consent_record(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+    Form(f): Form<ConsentForm>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::ConsentManage, Some(pid)).await?;
     let now = state.clock.now();
     match f.c.validate(today_jst(now)) {
         Err(es) => {
             let errs: Vec<String> = es.iter().map(ToString::to_string).collect();
-            audit_row(&state, &s.ctx, Some(&s.user), "", "consent.record", ("person", pid.to_string()), Outcome::Failed, String::new()).await?;
-            Ok((StatusCode::BAD_REQUEST, consent_page(&state, &s, pid, &f.c, &errs).await?).into_response())
+            audit_row(
+                &state,
+                &s.ctx,
+                Some(&s.user),
+                "",
+                "consent.record",
+                ("person", pid.to_string()),
+                Outcome::Failed,
+                String::new(),
+            )
+            .await?;
+            Ok((
+                StatusCode::BAD_REQUEST,
+                consent_page(&state, &s, pid, &f.c, &errs).await?,
+            )
+                .into_response())
         }
         Ok(c) => {
             let id = ppl::record_consent(state.db.as_ref(), pid, &c, s.user.id, now).await?;
-            audit_row(&state, &s.ctx, Some(&s.user), "", "consent.record", ("person", pid.to_string()), Outcome::Ok, format!("consent {id}")).await?;
+            audit_row(
+                &state,
+                &s.ctx,
+                Some(&s.user),
+                "",
+                "consent.record",
+                ("person", pid.to_string()),
+                Outcome::Ok,
+                format!("consent {id}"),
+            )
+            .await?;
             Ok(Redirect::to(&format!("/pro/people/{pid}/consent")).into_response())
         }
     }
@@ -573,39 +915,106 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-pub async fn consent_withdraw(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, Form(f): Form<CsrfOnly>) -> WebResult {
+pub async fn consent_withdraw(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::ConsentManage, Some(pid)).await?;
     let n = ppl::withdraw_consent(state.db.as_ref(), pid, s.user.id, state.clock.now()).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "consent.withdraw", ("person", pid.to_string()), Outcome::Ok, format!("{n} withdrawn")).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "consent.withdraw",
+        ("person", pid.to_string()),
+        Outcome::Ok,
+        format!("{n} withdrawn"),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/pro/people/{pid}/consent")).into_response())
 }
 
-pub async fn edit_form(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>) -> WebResult {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+) -> WebResult {
     authorize(&state, &s, Action::PersonEdit, Some(pid)).await?;
-    let p = ppl::get(state.db.as_ref(), pid).await?.ok_or(WebError::NotFound)?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "person.edit.form", ("person", pid.to_string()), Outcome::Ok, String::new()).await?;
+    let p = ppl::get(state.db.as_ref(), pid)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "person.edit.form",
+        ("person", pid.to_string()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     Ok(person_form(&s, &p.to_input(), &[], Some(pid)).into_response())
 }
 
-pub async fn edit(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>, Form(f): Form<PersonForm>) -> WebResult {
+pub async fn edit(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(pid): Path<i64>,
+    Form(f): Form<PersonForm>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::PersonEdit, Some(pid)).await?;
     let now = state.clock.now();
     match f.p.validate(today_jst(now)) {
         Err(es) => {
             let errs: Vec<String> = es.iter().map(ToString::to_string).collect();
-            audit_row(&state, &s.ctx, Some(&s.user), "", "person.edit", ("person", pid.to_string()), Outcome::Failed, String::new()).await?;
-            Ok((StatusCode::BAD_REQUEST, person_form(&s, &f.p, &errs, Some(pid))).into_response())
+            audit_row(
+                &state,
+                &s.ctx,
+                Some(&s.user),
+                "",
+                "person.edit",
+                ("person", pid.to_string()),
+                Outcome::Failed,
+                String::new(),
+            )
+            .await?;
+            Ok((
+                StatusCode::BAD_REQUEST,
+                person_form(&s, &f.p, &errs, Some(pid)),
+            )
+                .into_response())
         }
         Ok(p) => match ppl::update(state.db.as_ref(), pid, &p, now).await {
             Ok(_) => {
-                audit_row(&state, &s.ctx, Some(&s.user), "", "person.edit", ("person", pid.to_string()), Outcome::Ok, String::new()).await?;
+                audit_row(
+                    &state,
+                    &s.ctx,
+                    Some(&s.user),
+                    "",
+                    "person.edit",
+                    ("person", pid.to_string()),
+                    Outcome::Ok,
+                    String::new(),
+                )
+                .await?;
                 Ok(Redirect::to(&format!("/pro/people/{pid}")).into_response())
             }
-            Err(e) if e.is_constraint() => {
-                Ok((StatusCode::CONFLICT, person_form(&s, &f.p, &["外部ID: 既に登録されています。".into()], Some(pid))).into_response())
-            }
+            Err(e) if e.is_constraint() => Ok((
+                StatusCode::CONFLICT,
+                person_form(
+                    &s,
+                    &f.p,
+                    &["外部ID: 既に登録されています。".into()],
+                    Some(pid),
+                ),
+            )
+                .into_response()),
             Err(e) => Err(e.into()),
         },
     }

@@ -33,9 +33,13 @@ fn landing(u: &User) -> &'static str {
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> WebResult {
-    let Some(raw) = ctx.cookie.as_deref() else { return Ok(Redirect::to("/pro/login").into_response()) };
+    let Some(raw) = ctx.cookie.as_deref() else {
+        return Ok(Redirect::to("/pro/login").into_response());
+    };
     let (_, s) = session::lookup(state.db.as_ref(), raw, state.clock.now(), &state.config).await?;
-    let Some(s) = s else { return Ok(Redirect::to("/pro/login").into_response()) };
+    let Some(s) = s else {
+        return Ok(Redirect::to("/pro/login").into_response());
+    };
     let to = match s.stage {
         Stage::Mfa => "/pro/totp",
         Stage::Enrol => "/pro/enrol",
@@ -83,9 +87,27 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginF
     match lockout::gate(db, &login, &ctx.ip, now, &state.config).await? {
         Gate::Open => {}
         Gate::Locked(wait) | Gate::RateLimited(wait) => {
-            audit_row(&state, &ctx, None, &login, "signin.password", ("account", login.clone()), Outcome::Denied, format!("locked {wait}s")).await?;
-            let msg = format!("ログインの失敗が続いたため、一時的に制限しています。約{}分後にもう一度お試しください。", (wait + 59) / 60);
-            return Ok((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, wait.to_string())], login_page(&[msg], &login)).into_response());
+            audit_row(
+                &state,
+                &ctx,
+                None,
+                &login,
+                "signin.password",
+                ("account", login.clone()),
+                Outcome::Denied,
+                format!("locked {wait}s"),
+            )
+            .await?;
+            let msg = format!(
+                "ログインの失敗が続いたため、一時的に制限しています。約{}分後にもう一度お試しください。",
+                (wait + 59) / 60
+            );
+            return Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, wait.to_string())],
+                login_page(&[msg], &login),
+            )
+                .into_response());
         }
     }
     let user = accounts::by_login(db, &login).await?;
@@ -98,17 +120,55 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginF
     };
     let Some(user) = user.filter(|_| ok) else {
         lockout::record_failure(db, &login, &ctx.ip, now).await?;
-        audit_row(&state, &ctx, None, &login, "signin.password", ("account", login.clone()), Outcome::Failed, String::new()).await?;
-        return Ok((StatusCode::UNAUTHORIZED, login_page(&["ログインIDまたはパスワードが正しくありません。".into()], &login)).into_response());
+        audit_row(
+            &state,
+            &ctx,
+            None,
+            &login,
+            "signin.password",
+            ("account", login.clone()),
+            Outcome::Failed,
+            String::new(),
+        )
+        .await?;
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            login_page(
+                &["ログインIDまたはパスワードが正しくありません。".into()],
+                &login,
+            ),
+        )
+            .into_response());
     };
     // Rotation: whatever session this browser had ends; a new id is issued.
     if let Some(raw) = ctx.cookie.as_deref() {
         session::delete(db, &crate::auth::sha256_hex(raw)).await?;
     }
-    let stage = if user.totp_enabled { Stage::Mfa } else { Stage::Enrol };
+    let stage = if user.totp_enabled {
+        Stage::Mfa
+    } else {
+        Stage::Enrol
+    };
     let (raw, _) = session::create(db, user.id, stage, now, &ctx.ip, &ctx.user_agent).await?;
-    audit_row(&state, &ctx, Some(&user), "", "signin.password", ("account", user.login.clone()), Outcome::Ok, String::new()).await?;
-    Ok(with_cookie(session::set_cookie(&raw), if stage == Stage::Mfa { "/pro/totp" } else { "/pro/enrol" }))
+    audit_row(
+        &state,
+        &ctx,
+        Some(&user),
+        "",
+        "signin.password",
+        ("account", user.login.clone()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
+    Ok(with_cookie(
+        session::set_cookie(&raw),
+        if stage == Stage::Mfa {
+            "/pro/totp"
+        } else {
+            "/pro/enrol"
+        },
+    ))
 }
 
 fn totp_page(csrf: &str, errs: &[String]) -> maud::Markup {
@@ -144,7 +204,11 @@ pub struct CodeForm {
     code: String,
 }
 
-pub async fn totp(State(state): State<AppState>, a: AnyStage, Form(f): Form<CodeForm>) -> WebResult {
+pub async fn totp(
+    State(state): State<AppState>,
+    a: AnyStage,
+    Form(f): Form<CodeForm>,
+) -> WebResult {
     check_csrf(&a.session.csrf_token, &f.csrf)?;
     if a.session.stage != Stage::Mfa {
         return Err(WebError::Redirect("/pro/".into()));
@@ -152,13 +216,33 @@ pub async fn totp(State(state): State<AppState>, a: AnyStage, Form(f): Form<Code
     let db = state.db.as_ref();
     let now = state.clock.now();
     let u = &a.user;
-    if let Gate::Locked(wait) | Gate::RateLimited(wait) = lockout::gate(db, &u.login, &a.ctx.ip, now, &state.config).await? {
-        audit_row(&state, &a.ctx, Some(u), "", "signin.totp", ("account", u.login.clone()), Outcome::Denied, format!("locked {wait}s")).await?;
-        let msg = format!("失敗が続いたため、一時的に制限しています。約{}分後にもう一度お試しください。", (wait + 59) / 60);
-        return Ok((StatusCode::TOO_MANY_REQUESTS, totp_page(&a.session.csrf_token, &[msg])).into_response());
+    if let Gate::Locked(wait) | Gate::RateLimited(wait) =
+        lockout::gate(db, &u.login, &a.ctx.ip, now, &state.config).await?
+    {
+        audit_row(
+            &state,
+            &a.ctx,
+            Some(u),
+            "",
+            "signin.totp",
+            ("account", u.login.clone()),
+            Outcome::Denied,
+            format!("locked {wait}s"),
+        )
+        .await?;
+        let msg = format!(
+            "失敗が続いたため、一時的に制限しています。約{}分後にもう一度お試しください。",
+            (wait + 59) / 60
+        );
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            totp_page(&a.session.csrf_token, &[msg]),
+        )
+            .into_response());
     }
     let code = f.code.trim();
-    let digits = code.chars().filter(char::is_ascii_digit).count() == code.chars().filter(|c| !c.is_whitespace()).count();
+    let digits = code.chars().filter(char::is_ascii_digit).count()
+        == code.chars().filter(|c| !c.is_whitespace()).count();
     let (ok, how) = if digits {
         let step = match &u.totp_secret {
             Some(secret) => totp::matching_step(secret, code, now)?,
@@ -170,22 +254,59 @@ pub async fn totp(State(state): State<AppState>, a: AnyStage, Form(f): Form<Code
             None => (false, "totp"),
         }
     } else {
-        (recovery::redeem(db, u.id, code, now).await?, "recovery_code")
+        (
+            recovery::redeem(db, u.id, code, now).await?,
+            "recovery_code",
+        )
     };
     if !ok {
         lockout::record_failure(db, &u.login, &a.ctx.ip, now).await?;
-        audit_row(&state, &a.ctx, Some(u), "", "signin.totp", ("account", u.login.clone()), Outcome::Failed, how.into()).await?;
-        return Ok((StatusCode::UNAUTHORIZED, totp_page(&a.session.csrf_token, &["確認コードが正しくないか、既に使われています。".into()])).into_response());
+        audit_row(
+            &state,
+            &a.ctx,
+            Some(u),
+            "",
+            "signin.totp",
+            ("account", u.login.clone()),
+            Outcome::Failed,
+            how.into(),
+        )
+        .await?;
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            totp_page(
+                &a.session.csrf_token,
+                &["確認コードが正しくないか、既に使われています。".into()],
+            ),
+        )
+            .into_response());
     }
     lockout::clear(db, &u.login, &a.ctx.ip).await?;
     // Rotation at the privilege change: the half session ends, a new id is issued.
     session::delete(db, &a.session.id_hash).await?;
-    let (raw, _) = session::create(db, u.id, Stage::Full, now, &a.ctx.ip, &a.ctx.user_agent).await?;
-    audit_row(&state, &a.ctx, Some(u), "", "signin", ("account", u.login.clone()), Outcome::Ok, how.into()).await?;
+    let (raw, _) =
+        session::create(db, u.id, Stage::Full, now, &a.ctx.ip, &a.ctx.user_agent).await?;
+    audit_row(
+        &state,
+        &a.ctx,
+        Some(u),
+        "",
+        "signin",
+        ("account", u.login.clone()),
+        Outcome::Ok,
+        how.into(),
+    )
+    .await?;
     Ok(with_cookie(session::set_cookie(&raw), landing(u)))
 }
 
-fn enrol_page(state: &AppState, u: &User, secret: &str, csrf: &str, errs: &[String]) -> WebResult<maud::Markup> {
+fn enrol_page(
+    state: &AppState,
+    u: &User,
+    secret: &str,
+    csrf: &str,
+    errs: &[String],
+) -> WebResult<maud::Markup> {
     let uri = totp::otpauth_uri(secret, &state.config.totp_issuer, &u.login);
     let svg = totp::qr_svg(&uri)?;
     Ok(page(
@@ -222,7 +343,11 @@ pub async fn enrol_form(State(state): State<AppState>, a: AnyStage) -> WebResult
     Ok(enrol_page(&state, &a.user, &secret, &a.session.csrf_token, &[])?.into_response())
 }
 
-pub async fn enrol(State(state): State<AppState>, a: AnyStage, Form(f): Form<CodeForm>) -> WebResult {
+pub async fn enrol(
+    State(state): State<AppState>,
+    a: AnyStage,
+    Form(f): Form<CodeForm>,
+) -> WebResult {
     check_csrf(&a.session.csrf_token, &f.csrf)?;
     if a.session.stage != Stage::Enrol {
         return Err(WebError::Redirect("/pro/".into()));
@@ -230,25 +355,67 @@ pub async fn enrol(State(state): State<AppState>, a: AnyStage, Form(f): Form<Cod
     let db = state.db.as_ref();
     let now = state.clock.now();
     let u = &a.user;
-    let Some(secret) = u.totp_secret.clone() else { return Err(WebError::Redirect("/pro/enrol".into())) };
+    let Some(secret) = u.totp_secret.clone() else {
+        return Err(WebError::Redirect("/pro/enrol".into()));
+    };
     let ok = match totp::matching_step(&secret, &f.code, now)? {
         Some(step) => accounts::accept_totp_step(db, u.id, step).await?,
         None => false,
     };
     if !ok {
-        audit_row(&state, &a.ctx, Some(u), "", "totp.enrol", ("account", u.login.clone()), Outcome::Failed, String::new()).await?;
-        let page = enrol_page(&state, u, &secret, &a.session.csrf_token, &["確認コードが正しくありません。時刻がずれていないか確認してください。".into()])?;
+        audit_row(
+            &state,
+            &a.ctx,
+            Some(u),
+            "",
+            "totp.enrol",
+            ("account", u.login.clone()),
+            Outcome::Failed,
+            String::new(),
+        )
+        .await?;
+        let page = enrol_page(
+            &state,
+            u,
+            &secret,
+            &a.session.csrf_token,
+            &["確認コードが正しくありません。時刻がずれていないか確認してください。".into()],
+        )?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     }
     let codes = recovery::regenerate(db, u.id).await?;
     session::delete(db, &a.session.id_hash).await?;
-    let (raw, s) = session::create(db, u.id, Stage::Full, now, &a.ctx.ip, &a.ctx.user_agent).await?;
-    audit_row(&state, &a.ctx, Some(u), "", "totp.enrol", ("account", u.login.clone()), Outcome::Ok, String::new()).await?;
-    audit_row(&state, &a.ctx, Some(u), "", "signin", ("account", u.login.clone()), Outcome::Ok, "totp".into()).await?;
+    let (raw, s) =
+        session::create(db, u.id, Stage::Full, now, &a.ctx.ip, &a.ctx.user_agent).await?;
+    audit_row(
+        &state,
+        &a.ctx,
+        Some(u),
+        "",
+        "totp.enrol",
+        ("account", u.login.clone()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
+    audit_row(
+        &state,
+        &a.ctx,
+        Some(u),
+        "",
+        "signin",
+        ("account", u.login.clone()),
+        Outcome::Ok,
+        "totp".into(),
+    )
+    .await?;
     let next = landing(u);
     let body = page(
         "リカバリーコード",
-        Some(&Viewer { user: u, csrf: &s.csrf_token }),
+        Some(&Viewer {
+            user: u,
+            csrf: &s.csrf_token,
+        }),
         html! {
             h1 { "二要素認証を設定しました" }
             div.ws-notice {
@@ -264,7 +431,10 @@ pub async fn enrol(State(state): State<AppState>, a: AnyStage, Form(f): Form<Cod
 fn password_page(s: &super::Signed, errs: &[String], forced: bool) -> maud::Markup {
     page(
         "パスワード変更",
-        Some(&Viewer { user: &s.user, csrf: s.csrf() }),
+        Some(&Viewer {
+            user: &s.user,
+            csrf: s.csrf(),
+        }),
         html! {
             h1 { "パスワード変更" }
             @if forced { div.ws-notice { p { "初期パスワードのままです。続ける前に、ご自身で決めたパスワードに変更してください。" } } }
@@ -303,7 +473,11 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn password(State(state): State<AppState>, FullStage(s): FullStage, Form(f): Form<PasswordForm>) -> WebResult {
+pub async fn password(
+    State(state): State<AppState>,
+    FullStage(s): FullStage,
+    Form(f): Form<PasswordForm>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     let db = state.db.as_ref();
     let now = state.clock.now();
@@ -319,16 +493,48 @@ pub async fn password(State(state): State<AppState>, FullStage(s): FullStage, Fo
         errs.push(e.to_string());
     }
     if !errs.is_empty() {
-        audit_row(&state, &s.ctx, Some(&s.user), "", "password.change", ("account", s.user.login.clone()), Outcome::Failed, String::new()).await?;
+        audit_row(
+            &state,
+            &s.ctx,
+            Some(&s.user),
+            "",
+            "password.change",
+            ("account", s.user.login.clone()),
+            Outcome::Failed,
+            String::new(),
+        )
+        .await?;
         return Ok((StatusCode::BAD_REQUEST, password_page(&s, &errs, forced)).into_response());
     }
     let hash = password::hash(&f.new, &state.config)?;
     accounts::set_password(db, s.user.id, &hash, now).await?;
     // A new password ends every other session (ASVS 3.3.3) and rotates this one.
     session::delete_all(db, s.user.id).await?;
-    let (raw, _) = session::create(db, s.user.id, Stage::Full, now, &s.ctx.ip, &s.ctx.user_agent).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "password.change", ("account", s.user.login.clone()), Outcome::Ok, String::new()).await?;
-    let to = if s.user.role == Role::SystemAdmin { "/pro/admin/users" } else { "/pro/people" };
+    let (raw, _) = session::create(
+        db,
+        s.user.id,
+        Stage::Full,
+        now,
+        &s.ctx.ip,
+        &s.ctx.user_agent,
+    )
+    .await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "password.change",
+        ("account", s.user.login.clone()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
+    let to = if s.user.role == Role::SystemAdmin {
+        "/pro/admin/users"
+    } else {
+        "/pro/people"
+    };
     Ok(with_cookie(session::set_cookie(&raw), to))
 }
 
@@ -338,16 +544,44 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, a: AnyStage, Form(f): Form<CsrfForm>) -> WebResult {
+pub async fn logout(
+    State(state): State<AppState>,
+    a: AnyStage,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
     check_csrf(&a.session.csrf_token, &f.csrf)?;
     session::delete(state.db.as_ref(), &a.session.id_hash).await?;
-    audit_row(&state, &a.ctx, Some(&a.user), "", "signout", ("account", a.user.login.clone()), Outcome::Ok, String::new()).await?;
+    audit_row(
+        &state,
+        &a.ctx,
+        Some(&a.user),
+        "",
+        "signout",
+        ("account", a.user.login.clone()),
+        Outcome::Ok,
+        String::new(),
+    )
+    .await?;
     Ok(with_cookie(session::clear_cookie(), "/pro/login"))
 }
 
-pub async fn logout_all(State(state): State<AppState>, FullStage(s): FullStage, Form(f): Form<CsrfForm>) -> WebResult {
+pub async fn logout_all(
+    State(state): State<AppState>,
+    FullStage(s): FullStage,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     let n = session::delete_all(state.db.as_ref(), s.user.id).await?;
-    audit_row(&state, &s.ctx, Some(&s.user), "", "signout.everywhere", ("account", s.user.login.clone()), Outcome::Ok, format!("{n} sessions")).await?;
+    audit_row(
+        &state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        "signout.everywhere",
+        ("account", s.user.login.clone()),
+        Outcome::Ok,
+        format!("{n} sessions"),
+    )
+    .await?;
     Ok(with_cookie(session::clear_cookie(), "/pro/login"))
 }
