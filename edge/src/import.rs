@@ -1,6 +1,7 @@
 //! Bulk registration of people from a municipality's CSV export (UTF-8 or Shift_JIS),
 //! with consent columns. Every row is checked; any error → nothing is registered, and
-//! each problem is reported as `N行目: 列: 理由`.
+//! each problem is reported as `file:N: 列: 理由` (N = line in the file), the shape the
+//! generator's resource import uses.
 
 use chrono::NaiveDate;
 
@@ -34,11 +35,8 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.column, self.reason)
-        } else {
-            write!(f, "{}行目: {}: {}", self.line, self.column, self.reason)
-        }
+        // Line 0 means the whole file, as in the resource import's report.
+        write!(f, "{}: {}: {}", self.line, self.column, self.reason)
     }
 }
 
@@ -205,17 +203,17 @@ mod tests {
         let errs = plan(&sjis, 1, 0, today).unwrap_err();
         let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
         assert!(
-            lines.iter().any(|l| l.starts_with("3行目: 氏名:")),
+            lines.iter().any(|l| l.starts_with("3: 氏名:")),
             "{lines:?}"
         );
         assert!(
-            lines.iter().any(|l| l.starts_with("3行目: 生年月日:")),
+            lines.iter().any(|l| l.starts_with("3: 生年月日:")),
             "{lines:?}"
         );
         assert!(
-            lines.iter().any(|l| l.starts_with("3行目: 要介護度:")),
+            lines.iter().any(|l| l.starts_with("3: 要介護度:")),
             "{lines:?}"
         );
-        assert!(!lines.iter().any(|l| l.starts_with("2行目")), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.starts_with("2:")), "{lines:?}");
     }
 }

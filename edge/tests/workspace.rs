@@ -267,9 +267,9 @@ async fn csv_import_is_all_or_nothing_with_row_errors() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     for s in [
-        "daicho.csv: 3行目: 緯度: 「95」は-90〜90の数値ではありません。",
-        "daicho.csv: 4行目: 外部ID: 「T-001」がファイル内で重複しています。",
-        "daicho.csv: 4行目: 同意日: 未来の日付は入力できません。",
+        "daicho.csv:3: 緯度: 「95」は-90〜90の数値ではありません。",
+        "daicho.csv:4: 外部ID: 「T-001」がファイル内で重複しています。",
+        "daicho.csv:4: 同意日: 未来の日付は入力できません。",
     ] {
         assert!(r.body.contains(s), "{s}\n{}", r.body);
     }

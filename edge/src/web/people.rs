@@ -315,7 +315,7 @@ pub async fn import(State(state): State<AppState>, s: Signed, m: Multipart) -> W
                 format!("{} errors", rows.len()),
             )
             .await?;
-            let errs: Vec<String> = rows.iter().map(|r| format!("{fname}: {r}")).collect();
+            let errs: Vec<String> = rows.iter().map(|r| format!("{fname}:{r}")).collect();
             Ok((StatusCode::BAD_REQUEST, import_page(&s, &errs, None)).into_response())
         }
         Err(crate::import::ImportError::Db(e)) => Err(e.into()),
