@@ -320,7 +320,7 @@ async function openSearch(page, base, query) {
 })().catch(e => { console.error(e); process.exit(1); });
 
 function writeA11yResults(rows) {
-  const version = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
+  const version = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   const axeVersion = require('axe-core/package.json').version;
   const lines = [
     '# アクセシビリティ試験結果（自動試験）',
