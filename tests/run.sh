@@ -10,3 +10,6 @@ cargo test --workspace --locked
 
 step "Browser suite: search, map, accessibility (axe), print (headless Chromium)"
 tests/browser/run.sh
+
+step "Workspace end-to-end: native server and workerd (wasm, local D1), browser at phone size"
+tests/edge/run.sh

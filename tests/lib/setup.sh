@@ -24,3 +24,23 @@ node --version
 
 step "Rust wasm target"
 rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+step "Workers toolchain: worker-build, wasm-bindgen-cli (pinned to Cargo.lock), offline wrangler"
+# worker-build would download wasm-bindgen, wasm-opt and esbuild from GitHub; CI reaches
+# only the registries, so each comes from one: wasm-bindgen-cli from crates.io at exactly
+# the version in Cargo.lock (without --locked: its lock names a crate the index lacks),
+# esbuild from the npm package wrangler ships, and wasm-opt is off (edge/Cargo.toml).
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$(worker-build --version 2>/dev/null)" != "0.8.7" ]; then
+  cargo install worker-build --version 0.8.7 --locked --quiet
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --quiet
+fi
+export WASM_BINDGEN_BIN="$(command -v wasm-bindgen)"
+export ESBUILD_BIN="$PWD/node_modules/@esbuild/linux-x64/bin/esbuild"
+# Keep wrangler and miniflare on 127.0.0.1: no metrics, no error reports, no request.cf lookup.
+export WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+export WRANGLER_HIDE_BANNER=true CI=true
+echo "worker-build $(worker-build --version), $(wasm-bindgen --version), wrangler $(wrangler --version 2>/dev/null | tail -1)"
