@@ -15,6 +15,9 @@ use super::{BoxFut, Db, DbError, Exec, Row, Stmt, Value};
 #[derive(Clone)]
 pub struct SqliteDb {
     conn: Arc<Mutex<Connection>>,
+    /// Run statements on tokio's blocking pool instead of the calling task (measured by
+    /// `examples/bench_router.rs`; the default is direct).
+    blocking_pool: bool,
 }
 
 impl SqliteDb {
@@ -39,9 +42,26 @@ impl SqliteDb {
             .map_err(map_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(map_err)?;
-        Ok(SqliteDb {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(SqliteDb { conn: Arc::new(Mutex::new(conn)), blocking_pool: false })
+    }
+
+    /// Statements run on `tokio::task::spawn_blocking` from now on.
+    pub fn on_blocking_pool(mut self) -> Self {
+        self.blocking_pool = true;
+        self
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&SqliteDb) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, DbError> {
+        if !self.blocking_pool {
+            return f(self);
+        }
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || f(&me))
+            .await
+            .map_err(|e| DbError::Backend(format!("blocking task: {e}")))?
     }
 
     /// Runs `f` with the connection (migrations, maintenance).
@@ -114,17 +134,19 @@ impl Db for SqliteDb {
         sql: &'a str,
         params: Vec<Value>,
     ) -> BoxFut<'a, Result<Vec<Row>, DbError>> {
-        Box::pin(async move { self.query_sync(sql, params) })
+        let sql = sql.to_owned();
+        Box::pin(async move { self.run(move |db| db.query_sync(&sql, params)).await })
     }
     fn execute<'a>(
         &'a self,
         sql: &'a str,
         params: Vec<Value>,
     ) -> BoxFut<'a, Result<Exec, DbError>> {
-        Box::pin(async move { self.execute_sync(sql, params) })
+        let sql = sql.to_owned();
+        Box::pin(async move { self.run(move |db| db.execute_sync(&sql, params)).await })
     }
     fn batch<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFut<'a, Result<Vec<Exec>, DbError>> {
-        Box::pin(async move { self.batch_sync(stmts) })
+        Box::pin(async move { self.run(move |db| db.batch_sync(stmts)).await })
     }
 }
 
