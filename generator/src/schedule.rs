@@ -34,7 +34,12 @@ pub struct Occurrence {
 impl Occurrence {
     /// "11月24日（火） 10:00〜11:30 健康マージャン".
     pub fn describe_ja(&self) -> String {
-        let mut s = format!("{}月{}日（{}）", self.date.month(), self.date.day(), weekday_of(self.date).ja());
+        let mut s = format!(
+            "{}月{}日（{}）",
+            self.date.month(),
+            self.date.day(),
+            weekday_of(self.date).ja()
+        );
         if let Some(t) = &self.time {
             s.push(' ');
             s.push_str(&time_ja(t));
@@ -65,7 +70,9 @@ impl Recurrence {
                     return false;
                 }
                 let week = ((date.day() - 1) / 7 + 1) as i8;
-                let last = date.checked_add_signed(Duration::days(7)).is_none_or(|d| d.month() != date.month());
+                let last = date
+                    .checked_add_signed(Duration::days(7))
+                    .is_none_or(|d| d.month() != date.month());
                 nth.iter().any(|n| *n == week || (*n == -1 && last))
             }
             Recurrence::MonthlyDate { days } => days.contains(&(date.day() as u8)),
@@ -81,15 +88,33 @@ impl Recurrence {
                 } else if days.as_slice() == &Weekday::ALL[..5] {
                     "毎週月〜金".to_owned()
                 } else {
-                    format!("毎週{}", days.iter().map(|d| d.ja()).collect::<Vec<_>>().join("・"))
+                    format!(
+                        "毎週{}",
+                        days.iter().map(|d| d.ja()).collect::<Vec<_>>().join("・")
+                    )
                 }
             }
             Recurrence::MonthlyNth { nth, day } => {
-                let parts: Vec<String> = nth.iter().map(|n| if *n == -1 { "最終".to_owned() } else { format!("第{n}") }).collect();
+                let parts: Vec<String> = nth
+                    .iter()
+                    .map(|n| {
+                        if *n == -1 {
+                            "最終".to_owned()
+                        } else {
+                            format!("第{n}")
+                        }
+                    })
+                    .collect();
                 format!("{}{}曜", parts.join("・"), day.ja())
             }
             Recurrence::MonthlyDate { days } => {
-                format!("毎月{}日", days.iter().map(u8::to_string).collect::<Vec<_>>().join("・"))
+                format!(
+                    "毎月{}日",
+                    days.iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join("・")
+                )
             }
         }
     }
@@ -123,12 +148,19 @@ impl ScheduleRule {
 impl Season {
     pub fn contains(&self, date: NaiveDate) -> bool {
         let md = (date.month(), date.day());
-        if self.from <= self.to { self.from <= md && md <= self.to } else { md >= self.from || md <= self.to }
+        if self.from <= self.to {
+            self.from <= md && md <= self.to
+        } else {
+            md >= self.from || md <= self.to
+        }
     }
 
     /// "4月1日〜9月30日".
     pub fn describe_ja(&self) -> String {
-        format!("{}月{}日〜{}月{}日", self.from.0, self.from.1, self.to.0, self.to.1)
+        format!(
+            "{}月{}日〜{}月{}日",
+            self.from.0, self.from.1, self.to.0, self.to.1
+        )
     }
 }
 
@@ -149,7 +181,13 @@ impl Closed {
             parts.push("年末年始（12月29日〜1月3日）".to_owned());
         }
         if !self.dates.is_empty() {
-            parts.push(self.dates.iter().map(|d| format!("{}年{}月{}日", d.year(), d.month(), d.day())).collect::<Vec<_>>().join("・"));
+            parts.push(
+                self.dates
+                    .iter()
+                    .map(|d| format!("{}年{}月{}日", d.year(), d.month(), d.day()))
+                    .collect::<Vec<_>>()
+                    .join("・"),
+            );
         }
         (!parts.is_empty()).then(|| format!("{}は休み", parts.join("・")))
     }
@@ -175,12 +213,20 @@ impl Schedule {
         if !self.closed.is_closed(date) && self.in_season(date) {
             for r in &self.rules {
                 if r.when.matches(date) {
-                    out.push(Occurrence { date, time: r.time, note: r.note.clone() });
+                    out.push(Occurrence {
+                        date,
+                        time: r.time,
+                        note: r.note.clone(),
+                    });
                 }
             }
         }
         for d in self.dates.iter().filter(|d| d.date == date) {
-            out.push(Occurrence { date, time: d.time, note: d.note.clone() });
+            out.push(Occurrence {
+                date,
+                time: d.time,
+                note: d.note.clone(),
+            });
         }
         out.sort_by_key(|o| o.time.map(|t| t.start));
         out
@@ -219,7 +265,13 @@ impl Schedule {
 
     /// The seasons in Japanese, "4月1日〜9月30日・11月1日〜11月30日", when limited.
     pub fn describe_seasons(&self) -> Option<String> {
-        (!self.seasons.is_empty()).then(|| self.seasons.iter().map(Season::describe_ja).collect::<Vec<_>>().join("・"))
+        (!self.seasons.is_empty()).then(|| {
+            self.seasons
+                .iter()
+                .map(Season::describe_ja)
+                .collect::<Vec<_>>()
+                .join("・")
+        })
     }
 
     /// Weekdays on which a recurring rule can fall (for "open on Tuesday" filters).
@@ -243,58 +295,135 @@ mod tests {
     }
 
     fn t(a: &str, b: &str) -> Option<TimeRange> {
-        Some(TimeRange { start: NaiveTime::parse_from_str(a, "%H:%M").unwrap(), end: NaiveTime::parse_from_str(b, "%H:%M").unwrap() })
+        Some(TimeRange {
+            start: NaiveTime::parse_from_str(a, "%H:%M").unwrap(),
+            end: NaiveTime::parse_from_str(b, "%H:%M").unwrap(),
+        })
     }
 
     fn rule(when: Recurrence, time: Option<TimeRange>) -> ScheduleRule {
-        ScheduleRule { when, time, note: None }
+        ScheduleRule {
+            when,
+            time,
+            note: None,
+        }
     }
 
     #[test]
     fn weekly_skips_holidays_when_closed() {
         // Mondays in January 2026: 5, 12 (成人の日), 19, 26.
         let s = Schedule {
-            rules: vec![rule(Recurrence::Weekly { days: vec![Weekday::Mon] }, t("10:00", "11:30"))],
-            closed: Closed { holidays: true, year_end: true, dates: vec![] },
+            rules: vec![rule(
+                Recurrence::Weekly {
+                    days: vec![Weekday::Mon],
+                },
+                t("10:00", "11:30"),
+            )],
+            closed: Closed {
+                holidays: true,
+                year_end: true,
+                dates: vec![],
+            },
             ..Schedule::default()
         };
-        let dates: Vec<NaiveDate> = s.next_dates(d(2025, 12, 28), 4).into_iter().map(|o| o.date).collect();
-        assert_eq!(dates, vec![d(2026, 1, 5), d(2026, 1, 19), d(2026, 1, 26), d(2026, 2, 2)]);
+        let dates: Vec<NaiveDate> = s
+            .next_dates(d(2025, 12, 28), 4)
+            .into_iter()
+            .map(|o| o.date)
+            .collect();
+        assert_eq!(
+            dates,
+            vec![d(2026, 1, 5), d(2026, 1, 19), d(2026, 1, 26), d(2026, 2, 2)]
+        );
     }
 
     #[test]
     fn silver_week_and_substitute_holiday_are_closed() {
         let s = Schedule {
-            rules: vec![rule(Recurrence::Weekly { days: Weekday::ALL[..5].to_vec() }, None)],
-            closed: Closed { holidays: true, ..Closed::default() },
+            rules: vec![rule(
+                Recurrence::Weekly {
+                    days: Weekday::ALL[..5].to_vec(),
+                },
+                None,
+            )],
+            closed: Closed {
+                holidays: true,
+                ..Closed::default()
+            },
             ..Schedule::default()
         };
-        let dates: Vec<NaiveDate> = s.next_dates(d(2026, 9, 18), 3).into_iter().map(|o| o.date).collect();
+        let dates: Vec<NaiveDate> = s
+            .next_dates(d(2026, 9, 18), 3)
+            .into_iter()
+            .map(|o| o.date)
+            .collect();
         assert_eq!(dates, vec![d(2026, 9, 18), d(2026, 9, 24), d(2026, 9, 25)]);
-        let may: Vec<NaiveDate> = s.next_dates(d(2026, 5, 1), 2).into_iter().map(|o| o.date).collect();
+        let may: Vec<NaiveDate> = s
+            .next_dates(d(2026, 5, 1), 2)
+            .into_iter()
+            .map(|o| o.date)
+            .collect();
         assert_eq!(may, vec![d(2026, 5, 1), d(2026, 5, 7)]);
     }
 
     #[test]
     fn nth_and_last_weekday() {
         let s = Schedule {
-            rules: vec![rule(Recurrence::MonthlyNth { nth: vec![2, 4], day: Weekday::Thu }, t("13:30", "15:00"))],
+            rules: vec![rule(
+                Recurrence::MonthlyNth {
+                    nth: vec![2, 4],
+                    day: Weekday::Thu,
+                },
+                t("13:30", "15:00"),
+            )],
             ..Schedule::default()
         };
-        let dates: Vec<NaiveDate> = s.next_dates(d(2026, 11, 1), 4).into_iter().map(|o| o.date).collect();
-        assert_eq!(dates, vec![d(2026, 11, 12), d(2026, 11, 26), d(2026, 12, 10), d(2026, 12, 24)]);
+        let dates: Vec<NaiveDate> = s
+            .next_dates(d(2026, 11, 1), 4)
+            .into_iter()
+            .map(|o| o.date)
+            .collect();
+        assert_eq!(
+            dates,
+            vec![
+                d(2026, 11, 12),
+                d(2026, 11, 26),
+                d(2026, 12, 10),
+                d(2026, 12, 24)
+            ]
+        );
         let last = Schedule {
-            rules: vec![rule(Recurrence::MonthlyNth { nth: vec![-1], day: Weekday::Fri }, None)],
+            rules: vec![rule(
+                Recurrence::MonthlyNth {
+                    nth: vec![-1],
+                    day: Weekday::Fri,
+                },
+                None,
+            )],
             ..Schedule::default()
         };
-        let dates: Vec<NaiveDate> = last.next_dates(d(2026, 1, 1), 3).into_iter().map(|o| o.date).collect();
+        let dates: Vec<NaiveDate> = last
+            .next_dates(d(2026, 1, 1), 3)
+            .into_iter()
+            .map(|o| o.date)
+            .collect();
         assert_eq!(dates, vec![d(2026, 1, 30), d(2026, 2, 27), d(2026, 3, 27)]);
         let fifth = Schedule {
-            rules: vec![rule(Recurrence::MonthlyNth { nth: vec![5], day: Weekday::Mon }, None)],
+            rules: vec![rule(
+                Recurrence::MonthlyNth {
+                    nth: vec![5],
+                    day: Weekday::Mon,
+                },
+                None,
+            )],
             ..Schedule::default()
         };
         // Months with a 5th Monday in 2026: March (30), June (29), August (31).
-        let dates: Vec<NaiveDate> = fifth.next_dates(d(2026, 1, 1), 3).into_iter().map(|o| o.date).collect();
+        let dates: Vec<NaiveDate> = fifth
+            .next_dates(d(2026, 1, 1), 3)
+            .into_iter()
+            .map(|o| o.date)
+            .collect();
         assert_eq!(dates, vec![d(2026, 3, 30), d(2026, 6, 29), d(2026, 8, 31)]);
     }
 
@@ -302,43 +431,109 @@ mod tests {
     fn month_dates_skip_short_months_and_year_end() {
         let s = Schedule {
             rules: vec![rule(Recurrence::MonthlyDate { days: vec![31] }, None)],
-            closed: Closed { year_end: true, ..Closed::default() },
+            closed: Closed {
+                year_end: true,
+                ..Closed::default()
+            },
             ..Schedule::default()
         };
-        let dates: Vec<NaiveDate> = s.next_dates(d(2026, 10, 1), 3).into_iter().map(|o| o.date).collect();
+        let dates: Vec<NaiveDate> = s
+            .next_dates(d(2026, 10, 1), 3)
+            .into_iter()
+            .map(|o| o.date)
+            .collect();
         assert_eq!(dates, vec![d(2026, 10, 31), d(2027, 1, 31), d(2027, 3, 31)]);
     }
 
     #[test]
     fn seasons_and_one_off_dates() {
         let s = Schedule {
-            rules: vec![rule(Recurrence::Weekly { days: vec![Weekday::Sat] }, None)],
-            dates: vec![crate::model::DatedSession { date: d(2026, 12, 20), time: t("10:00", "12:00"), note: Some("もちつき会".into()) }],
-            seasons: vec![Season { from: (4, 1), to: (11, 30) }],
+            rules: vec![rule(
+                Recurrence::Weekly {
+                    days: vec![Weekday::Sat],
+                },
+                None,
+            )],
+            dates: vec![crate::model::DatedSession {
+                date: d(2026, 12, 20),
+                time: t("10:00", "12:00"),
+                note: Some("もちつき会".into()),
+            }],
+            seasons: vec![Season {
+                from: (4, 1),
+                to: (11, 30),
+            }],
             ..Schedule::default()
         };
         let got = s.next_dates(d(2026, 11, 21), 3);
         let dates: Vec<NaiveDate> = got.iter().map(|o| o.date).collect();
-        assert_eq!(dates, vec![d(2026, 11, 21), d(2026, 11, 28), d(2026, 12, 20)]);
+        assert_eq!(
+            dates,
+            vec![d(2026, 11, 21), d(2026, 11, 28), d(2026, 12, 20)]
+        );
         assert_eq!(got[2].note.as_deref(), Some("もちつき会"));
         // Winter season wrapping the year end.
-        let winter = Season { from: (12, 1), to: (2, 28) };
+        let winter = Season {
+            from: (12, 1),
+            to: (2, 28),
+        };
         assert!(winter.contains(d(2027, 1, 15)));
         assert!(!winter.contains(d(2027, 3, 1)));
     }
 
     #[test]
     fn descriptions() {
-        let r = rule(Recurrence::Weekly { days: vec![Weekday::Tue, Weekday::Fri] }, t("10:00", "11:30"));
+        let r = rule(
+            Recurrence::Weekly {
+                days: vec![Weekday::Tue, Weekday::Fri],
+            },
+            t("10:00", "11:30"),
+        );
         assert_eq!(r.describe_ja(), "毎週火・金 10:00〜11:30");
-        let r = rule(Recurrence::MonthlyNth { nth: vec![2, 4], day: Weekday::Thu }, t("13:30", "15:00"));
+        let r = rule(
+            Recurrence::MonthlyNth {
+                nth: vec![2, 4],
+                day: Weekday::Thu,
+            },
+            t("13:30", "15:00"),
+        );
         assert_eq!(r.describe_ja(), "第2・第4木曜 13:30〜15:00");
-        assert_eq!(Recurrence::MonthlyDate { days: vec![15] }.describe_ja(), "毎月15日");
-        assert_eq!(Recurrence::MonthlyNth { nth: vec![-1], day: Weekday::Fri }.describe_ja(), "最終金曜");
-        assert_eq!(rule(Recurrence::Weekly { days: Weekday::ALL.to_vec() }, t("9:00", "9:15")).describe_ja(), "毎日 9:00〜9:15");
-        let c = Closed { holidays: true, year_end: true, dates: vec![] };
-        assert_eq!(c.describe_ja().as_deref(), Some("祝日・年末年始（12月29日〜1月3日）は休み"));
-        let o = Occurrence { date: d(2026, 11, 24), time: t("10:00", "11:30"), note: None };
+        assert_eq!(
+            Recurrence::MonthlyDate { days: vec![15] }.describe_ja(),
+            "毎月15日"
+        );
+        assert_eq!(
+            Recurrence::MonthlyNth {
+                nth: vec![-1],
+                day: Weekday::Fri
+            }
+            .describe_ja(),
+            "最終金曜"
+        );
+        assert_eq!(
+            rule(
+                Recurrence::Weekly {
+                    days: Weekday::ALL.to_vec()
+                },
+                t("9:00", "9:15")
+            )
+            .describe_ja(),
+            "毎日 9:00〜9:15"
+        );
+        let c = Closed {
+            holidays: true,
+            year_end: true,
+            dates: vec![],
+        };
+        assert_eq!(
+            c.describe_ja().as_deref(),
+            Some("祝日・年末年始（12月29日〜1月3日）は休み")
+        );
+        let o = Occurrence {
+            date: d(2026, 11, 24),
+            time: t("10:00", "11:30"),
+            note: None,
+        };
         assert_eq!(o.describe_ja(), "11月24日（火） 10:00〜11:30");
     }
 
@@ -346,8 +541,19 @@ mod tests {
     fn weekday_filter_ignores_day_of_month_rules() {
         let s = Schedule {
             rules: vec![
-                rule(Recurrence::Weekly { days: vec![Weekday::Tue] }, None),
-                rule(Recurrence::MonthlyNth { nth: vec![1], day: Weekday::Sat }, None),
+                rule(
+                    Recurrence::Weekly {
+                        days: vec![Weekday::Tue],
+                    },
+                    None,
+                ),
+                rule(
+                    Recurrence::MonthlyNth {
+                        nth: vec![1],
+                        day: Weekday::Sat,
+                    },
+                    None,
+                ),
                 rule(Recurrence::MonthlyDate { days: vec![15] }, None),
             ],
             ..Schedule::default()

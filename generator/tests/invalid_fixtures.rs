@@ -7,11 +7,16 @@ use chrono::NaiveDate;
 use tsunagu::load::{self, Diagnostic, LoadOptions, Severity};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/invalid").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/invalid")
+        .join(name)
 }
 
 fn options() -> LoadOptions {
-    LoadOptions { today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), ..LoadOptions::default() }
+    LoadOptions {
+        today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        ..LoadOptions::default()
+    }
 }
 
 /// The error lines of loading `dir` (warnings left out), which must fail.
@@ -20,7 +25,11 @@ fn errors_of(dir: &Path) -> Vec<String> {
         Ok(_) => panic!("{} loaded without errors", dir.display()),
         Err(d) => d,
     };
-    diags.iter().filter(|d| d.severity == Severity::Error).map(ToString::to_string).collect()
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(ToString::to_string)
+        .collect()
 }
 
 fn errors(name: &str) -> Vec<String> {
@@ -31,7 +40,9 @@ fn errors(name: &str) -> Vec<String> {
 fn broken_yaml() {
     assert_eq!(
         errors("broken-yaml"),
-        ["resources/sakae-taiso.yaml:5:5: YAMLの構文エラー: ここに「:」は書けません。前の行までに「[」や「{」が閉じられていないかもしれません（illegal placement of ':' indicator）"]
+        [
+            "resources/sakae-taiso.yaml:5:5: YAMLの構文エラー: ここに「:」は書けません。前の行までに「[」や「{」が閉じられていないかもしれません（illegal placement of ':' indicator）"
+        ]
     );
 }
 
@@ -39,15 +50,22 @@ fn broken_yaml() {
 fn wrong_type() {
     assert_eq!(
         errors("wrong-type"),
-        ["resources/sakae-taiso.yaml:6:8: 項目「location.lat」: 数値を書いてください（「北緯35度」は数値ではありません）。"]
+        [
+            "resources/sakae-taiso.yaml:6:8: 項目「location.lat」: 数値を書いてください（「北緯35度」は数値ではありません）。"
+        ]
     );
 }
 
 #[test]
 fn unknown_field_with_suggestion() {
-    let diags = load::load_with(&fixture("unknown-field"), &options()).err().unwrap();
+    let diags = load::load_with(&fixture("unknown-field"), &options())
+        .err()
+        .unwrap();
     assert_eq!(diags.len(), 1, "{diags:?}");
-    assert_eq!(diags[0].to_string(), "resources/sakae-taiso.yaml:5:1: 項目「adress」: 不明な項目です。もしかして「address」?");
+    assert_eq!(
+        diags[0].to_string(),
+        "resources/sakae-taiso.yaml:5:1: 項目「adress」: 不明な項目です。もしかして「address」?"
+    );
     assert_eq!(diags[0].suggestion.as_deref(), Some("address"));
 }
 
@@ -55,7 +73,9 @@ fn unknown_field_with_suggestion() {
 fn unknown_category_with_suggestion() {
     assert_eq!(
         errors("unknown-category"),
-        ["resources/sakae-taiso.yaml:4:24: 項目「categories」: 不明なカテゴリ「salonn」です。もしかして「salon」?"]
+        [
+            "resources/sakae-taiso.yaml:4:24: 項目「categories」: 不明なカテゴリ「salonn」です。もしかして「salon」?"
+        ]
     );
 }
 
@@ -74,7 +94,9 @@ fn duplicate_id_names_both_files() {
 fn swapped_coordinates() {
     assert_eq!(
         errors("swapped-coordinates"),
-        ["resources/sakae-taiso.yaml:6:8: 項目「location」: 緯度と経度が入れ替わっているようです（lat: 136.9918, lon: 35.0447）。lat に 35.0447、lon に 136.9918 を書いてください。"]
+        [
+            "resources/sakae-taiso.yaml:6:8: 項目「location」: 緯度と経度が入れ替わっているようです（lat: 136.9918, lon: 35.0447）。lat に 35.0447、lon に 136.9918 を書いてください。"
+        ]
     );
 }
 
@@ -82,7 +104,9 @@ fn swapped_coordinates() {
 fn bad_municipal_code_check_digit() {
     assert_eq!(
         errors("bad-municipal-code"),
-        ["site.yaml:4:7: 項目「code」: 全国地方公共団体コード「232296」の検査数字（6桁目）が正しくありません。最初の5桁が 23229 なら6桁目は 7 です。"]
+        [
+            "site.yaml:4:7: 項目「code」: 全国地方公共団体コード「232296」の検査数字（6桁目）が正しくありません。最初の5桁が 23229 なら6桁目は 7 です。"
+        ]
     );
 }
 
@@ -90,7 +114,9 @@ fn bad_municipal_code_check_digit() {
 fn alias_bomb_is_refused_at_the_first_anchor() {
     assert_eq!(
         errors("alias-bomb"),
-        ["resources/lol.yaml:4:4: YAMLのアンカー（&）は使えません。同じ内容をそのまま書いてください（アンカー「&」とエイリアス「*」は、展開で処理が止まる攻撃を防ぐため受け付けません）。"]
+        [
+            "resources/lol.yaml:4:4: YAMLのアンカー（&）は使えません。同じ内容をそのまま書いてください（アンカー「&」とエイリアス「*」は、展開で処理が止まる攻撃を防ぐため受け付けません）。"
+        ]
     );
 }
 
@@ -98,7 +124,9 @@ fn alias_bomb_is_refused_at_the_first_anchor() {
 fn over_size_cap_is_refused_before_parsing() {
     assert_eq!(
         errors("over-size-cap"),
-        ["resources/huge.yaml:1:1: ファイルが大きすぎます（301 KiB。上限は 256 KiB）。1つのファイルには1件だけを書いてください。"]
+        [
+            "resources/huge.yaml:1:1: ファイルが大きすぎます（301 KiB。上限は 256 KiB）。1つのファイルには1件だけを書いてください。"
+        ]
     );
 }
 
@@ -116,7 +144,9 @@ fn huge_file_is_not_read() {
     file.set_len(64 * 1024 * 1024).unwrap();
     assert_eq!(
         errors_of(dir),
-        ["resources/huge.yaml:1:1: ファイルが大きすぎます（65536 KiB。上限は 256 KiB）。1つのファイルには1件だけを書いてください。"]
+        [
+            "resources/huge.yaml:1:1: ファイルが大きすぎます（65536 KiB。上限は 256 KiB）。1つのファイルには1件だけを書いてください。"
+        ]
     );
 }
 
@@ -139,7 +169,9 @@ fn impossible_schedules() {
 fn non_utf8_names_the_first_bad_byte() {
     assert_eq!(
         errors("non-utf8"),
-        ["resources/sakae-taiso.yaml:2:7: 文字コードがUTF-8ではありません（Shift_JIS などで保存されていませんか）。UTF-8で保存し直してください。"]
+        [
+            "resources/sakae-taiso.yaml:2:7: 文字コードがUTF-8ではありません（Shift_JIS などで保存されていませんか）。UTF-8で保存し直してください。"
+        ]
     );
 }
 

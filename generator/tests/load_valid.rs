@@ -12,7 +12,10 @@ fn repo() -> PathBuf {
 }
 
 fn options() -> LoadOptions {
-    LoadOptions { today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), ..LoadOptions::default() }
+    LoadOptions {
+        today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        ..LoadOptions::default()
+    }
 }
 
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
@@ -23,7 +26,14 @@ fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
 fn the_sample_municipality_loads() {
     let loaded = match load::load_with(&repo().join("content"), &options()) {
         Ok(l) => l,
-        Err(diags) => panic!("{}", diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")),
+        Err(diags) => panic!(
+            "{}",
+            diags
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     };
     let c = &loaded.content;
     assert_eq!(c.site.name.ja, "豊明市");
@@ -31,7 +41,32 @@ fn the_sample_municipality_loads() {
     assert_eq!(c.site.contact.phone.as_deref(), Some("0562-92-1111"));
     assert!(c.site.map.tile_url.contains("cyberjapandata.gsi.go.jp"));
     let ids: Vec<&str> = c.categories.iter().map(|c| c.id.as_str()).collect();
-    for id in ["kayoinoba", "salon", "exercise", "dementia-cafe", "hobby", "care", "medical", "hospital", "clinic", "dental", "pharmacy", "houkatsu", "welfare", "accessible-toilet", "orange-supporter", "kodomo-shokudo", "shopping", "mobile-market", "mobility", "welfare-taxi", "disaster", "emergency-site", "shelter", "aed"] {
+    for id in [
+        "kayoinoba",
+        "salon",
+        "exercise",
+        "dementia-cafe",
+        "hobby",
+        "care",
+        "medical",
+        "hospital",
+        "clinic",
+        "dental",
+        "pharmacy",
+        "houkatsu",
+        "welfare",
+        "accessible-toilet",
+        "orange-supporter",
+        "kodomo-shokudo",
+        "shopping",
+        "mobile-market",
+        "mobility",
+        "welfare-taxi",
+        "disaster",
+        "emergency-site",
+        "shelter",
+        "aed",
+    ] {
         assert!(ids.contains(&id), "category {id} missing");
     }
     // Sorted by id, unique.
@@ -39,31 +74,53 @@ fn the_sample_municipality_loads() {
     // Every category is used by at least one resource.
     for cat in &c.categories {
         let used = c.resources.iter().any(|r| r.categories.contains(&cat.id))
-            || c.categories.iter().any(|child| child.parent.as_deref() == Some(cat.id.as_str()));
+            || c.categories
+                .iter()
+                .any(|child| child.parent.as_deref() == Some(cat.id.as_str()));
         assert!(used, "category {} has no resources", cat.id);
     }
 
-    let r = c.resources.iter().find(|r| r.id == "kutsukake-yunosato-kayoinoba").unwrap();
+    let r = c
+        .resources
+        .iter()
+        .find(|r| r.id == "kutsukake-yunosato-kayoinoba")
+        .unwrap();
     assert_eq!(r.categories, ["salon", "hobby"]);
     assert_eq!(r.address.as_ref().unwrap().town.as_deref(), Some("沓掛町"));
-    assert_eq!(r.address.as_ref().unwrap().postal_code.as_deref(), Some("470-1101"));
+    assert_eq!(
+        r.address.as_ref().unwrap().postal_code.as_deref(),
+        Some("470-1101")
+    );
     assert_eq!(r.accessibility.get(Feature::Pickup), Tri::Yes);
     assert_eq!(r.accessibility.get(Feature::SignLanguage), Tri::No);
     assert_eq!(r.accessibility.get(Feature::Ostomate), Tri::Unknown);
     assert_eq!(r.accepting.as_ref().unwrap().status, AcceptingStatus::Open);
     assert_eq!(r.verified.as_ref().unwrap().method, VerifyMethod::Visit);
     assert_eq!(r.status, Status::Active);
-    assert_eq!(r.file, Path::new("resources/kutsukake-yunosato-kayoinoba.yaml"));
-    assert!(matches!(&r.schedule.rules[1].when, Recurrence::MonthlyNth { nth, day: Weekday::Thu } if nth == &[2, 4]));
+    assert_eq!(
+        r.file,
+        Path::new("resources/kutsukake-yunosato-kayoinoba.yaml")
+    );
+    assert!(
+        matches!(&r.schedule.rules[1].when, Recurrence::MonthlyNth { nth, day: Weekday::Thu } if nth == &[2, 4])
+    );
     assert!(r.schedule.closed.holidays && r.schedule.closed.year_end);
     // 2026-11-23 (Mon) is 勤労感謝の日; the next sessions after it.
-    let next: Vec<NaiveDate> = r.schedule.next_dates(d(2026, 11, 23), 3).into_iter().map(|o| o.date).collect();
+    let next: Vec<NaiveDate> = r
+        .schedule
+        .next_dates(d(2026, 11, 23), 3)
+        .into_iter()
+        .map(|o| o.date)
+        .collect();
     assert_eq!(next, [d(2026, 11, 24), d(2026, 11, 26), d(2026, 11, 27)]);
 }
 
 #[test]
 fn the_pipeline_fixture_site_loads() {
-    let r = load::load_with(&repo().join("tests/fixtures/site-basic/content"), &options());
+    let r = load::load_with(
+        &repo().join("tests/fixtures/site-basic/content"),
+        &options(),
+    );
     assert!(r.is_ok(), "{:?}", r.err());
 }
 
@@ -83,16 +140,24 @@ fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 #[test]
 fn values_are_normalised() {
-    let tmp = site_with(&[(
-        "resources/ano-cafe.yaml",
-        "id: ano-cafe\nname: 喫茶 あの\nname_kana: きっさ あの\ncategories: [サロン]\n",
-    ), (
-        "resources/ano-kissa.yaml",
-        "id: ano-kissa\nname: 喫茶 あの\nname_kana: きっさ あの\ncategories: [orange-supporter]\nphone: ０５６２－９２－１２３４\naddress:\n  postal_code: \"4701131\"\n  text: 愛知県豊明市阿野町稲葉1\nschedule:\n  rules:\n    - weekly: [月, 水曜, 金曜日]\n      time: \"７:００〜１１:００\"\n",
-    )]);
+    let tmp = site_with(&[
+        (
+            "resources/ano-cafe.yaml",
+            "id: ano-cafe\nname: 喫茶 あの\nname_kana: きっさ あの\ncategories: [サロン]\n",
+        ),
+        (
+            "resources/ano-kissa.yaml",
+            "id: ano-kissa\nname: 喫茶 あの\nname_kana: きっさ あの\ncategories: [orange-supporter]\nphone: ０５６２－９２－１２３４\naddress:\n  postal_code: \"4701131\"\n  text: 愛知県豊明市阿野町稲葉1\nschedule:\n  rules:\n    - weekly: [月, 水曜, 金曜日]\n      time: \"７:００〜１１:００\"\n",
+        ),
+    ]);
     // A Japanese category name is an error that suggests the id.
     let diags = load::load_with(tmp.path(), &options()).err().unwrap();
-    assert_eq!(diags.iter().map(ToString::to_string).collect::<Vec<_>>(), ["resources/ano-cafe.yaml:4:14: 項目「categories」: 不明なカテゴリ「サロン」です。もしかして「salon」?"]);
+    assert_eq!(
+        diags.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "resources/ano-cafe.yaml:4:14: 項目「categories」: 不明なカテゴリ「サロン」です。もしかして「salon」?"
+        ]
+    );
     std::fs::remove_file(tmp.path().join("resources/ano-cafe.yaml")).unwrap();
     let loaded = load::load_with(tmp.path(), &options()).unwrap();
     let r = &loaded.content.resources[0];
@@ -100,7 +165,9 @@ fn values_are_normalised() {
     let a = r.address.as_ref().unwrap();
     assert_eq!(a.postal_code.as_deref(), Some("470-1131"));
     assert_eq!(a.town.as_deref(), Some("阿野町"));
-    assert!(matches!(&r.schedule.rules[0].when, Recurrence::Weekly { days } if days == &[Weekday::Mon, Weekday::Wed, Weekday::Fri]));
+    assert!(
+        matches!(&r.schedule.rules[0].when, Recurrence::Weekly { days } if days == &[Weekday::Mon, Weekday::Wed, Weekday::Fri])
+    );
     assert_eq!(r.schedule.describe_rules(), ["毎週月・水・金 7:00〜11:00"]);
 }
 
@@ -119,16 +186,30 @@ fn warnings_do_not_fail_the_load() {
             "resources/old-salon.yaml:5:9: 警告: 項目「verified.date」: 確認日が 2025-01-10 で、681日前の情報です。もう一度確かめてください。",
         ]
     );
-    assert!(loaded.warnings.iter().all(|d| d.severity == Severity::Warning));
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .all(|d| d.severity == Severity::Warning)
+    );
 }
 
 #[test]
 fn every_problem_of_every_file_in_one_run() {
     let tmp = site_with(&[
-        ("resources/a.yaml", "id: a\nname: A\nname_kana: えー\ncategories: [salonn]\nphone: 123\n"),
-        ("resources/b.yaml", "id: b\nname: B\nname_kana: びー\ncategories: [salon]\nlocation: {lat: 0, lon: 0}\ntagz: [x]\n"),
+        (
+            "resources/a.yaml",
+            "id: a\nname: A\nname_kana: えー\ncategories: [salonn]\nphone: 123\n",
+        ),
+        (
+            "resources/b.yaml",
+            "id: b\nname: B\nname_kana: びー\ncategories: [salon]\nlocation: {lat: 0, lon: 0}\ntagz: [x]\n",
+        ),
         ("pages/data.md", "---\ntitle: データ\n---\n本文\n"),
-        ("pages/about.md", "---\ntitel: このサイトについて\n---\n本文\n"),
+        (
+            "pages/about.md",
+            "---\ntitel: このサイトについて\n---\n本文\n",
+        ),
     ]);
     let diags = load::load_with(tmp.path(), &options()).err().unwrap();
     let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
@@ -150,10 +231,22 @@ fn every_problem_of_every_file_in_one_run() {
 #[test]
 fn hand_editing_mistakes() {
     let tmp = site_with(&[
-        ("resources/twice.yaml", "id: twice\nname: 一回目\nname_kana: にかい\nname: 二回目\ncategories: [salon]\n"),
-        ("resources/Upper_Case.yaml", "id: Upper_Case\nname: 大文字\nname_kana: おおもじ\ncategories: [salon]\n"),
-        ("resources/no-cat.yaml", "id: no-cat\nname: カテゴリなし\nname_kana: かてごりなし\n"),
-        ("resources/two-kinds.yaml", "id: two-kinds\nname: 二種類\nname_kana: にしゅるい\ncategories: [salon]\nschedule:\n  rules:\n    - weekly: [tue]\n      monthly_date: [1]\n"),
+        (
+            "resources/twice.yaml",
+            "id: twice\nname: 一回目\nname_kana: にかい\nname: 二回目\ncategories: [salon]\n",
+        ),
+        (
+            "resources/Upper_Case.yaml",
+            "id: Upper_Case\nname: 大文字\nname_kana: おおもじ\ncategories: [salon]\n",
+        ),
+        (
+            "resources/no-cat.yaml",
+            "id: no-cat\nname: カテゴリなし\nname_kana: かてごりなし\n",
+        ),
+        (
+            "resources/two-kinds.yaml",
+            "id: two-kinds\nname: 二種類\nname_kana: にしゅるい\ncategories: [salon]\nschedule:\n  rules:\n    - weekly: [tue]\n      monthly_date: [1]\n",
+        ),
         ("resources/old.yml", "id: old\n"),
     ]);
     let diags = load::load_with(tmp.path(), &options()).err().unwrap();
@@ -172,8 +265,17 @@ fn hand_editing_mistakes() {
 
 #[test]
 fn a_file_that_is_not_a_record() {
-    let tmp = site_with(&[("resources/text.yaml", "ただの文章です\n"), ("resources/list.yaml", "- a\n- b\n"), ("resources/empty.yaml", "")]);
-    let lines: Vec<String> = load::load_with(tmp.path(), &options()).err().unwrap().iter().map(ToString::to_string).collect();
+    let tmp = site_with(&[
+        ("resources/text.yaml", "ただの文章です\n"),
+        ("resources/list.yaml", "- a\n- b\n"),
+        ("resources/empty.yaml", ""),
+    ]);
+    let lines: Vec<String> = load::load_with(tmp.path(), &options())
+        .err()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         lines,
         [

@@ -22,14 +22,24 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(file: PathBuf, today: NaiveDate) -> Ctx {
-        Ctx { file, diags: Vec::new(), today }
+        Ctx {
+            file,
+            diags: Vec::new(),
+            today,
+        }
     }
 
     pub fn has_errors(&self) -> bool {
         self.diags.iter().any(|d| d.severity == Severity::Error)
     }
 
-    pub fn push(&mut self, pos: Pos, severity: Severity, message: String, suggestion: Option<String>) {
+    pub fn push(
+        &mut self,
+        pos: Pos,
+        severity: Severity,
+        message: String,
+        suggestion: Option<String>,
+    ) {
         self.diags.push(Diagnostic {
             file: self.file.clone(),
             line: pos.line,
@@ -46,15 +56,31 @@ impl Ctx {
     }
 
     pub fn error(&mut self, pos: Pos, field: &str, message: impl AsRef<str>) {
-        self.push(pos, Severity::Error, labelled(field, message.as_ref()), None);
+        self.push(
+            pos,
+            Severity::Error,
+            labelled(field, message.as_ref()),
+            None,
+        );
     }
 
     pub fn warn(&mut self, pos: Pos, field: &str, message: impl AsRef<str>) {
-        self.push(pos, Severity::Warning, labelled(field, message.as_ref()), None);
+        self.push(
+            pos,
+            Severity::Warning,
+            labelled(field, message.as_ref()),
+            None,
+        );
     }
 
     /// An error with a "did you mean" suggestion appended to the message.
-    pub fn error_suggest(&mut self, pos: Pos, field: &str, message: &str, suggestion: Option<String>) {
+    pub fn error_suggest(
+        &mut self,
+        pos: Pos,
+        field: &str,
+        message: &str,
+        suggestion: Option<String>,
+    ) {
         let text = match &suggestion {
             Some(s) => labelled(field, &format!("{message}もしかして「{s}」?")),
             None => labelled(field, message),
@@ -66,7 +92,14 @@ impl Ctx {
     /// suggestion) and keys written twice. `None` (after reporting) when it is not a mapping.
     pub fn map<'n>(&mut self, node: &'n Node, field: &str, known: &[&str]) -> Option<MapView<'n>> {
         let Value::Map(entries) = &node.value else {
-            self.error(node.pos, field, format!("「名前: 値」の形の項目を書いてください（{}が書かれています）。", node.kind_ja()));
+            self.error(
+                node.pos,
+                field,
+                format!(
+                    "「名前: 値」の形の項目を書いてください（{}が書かれています）。",
+                    node.kind_ja()
+                ),
+            );
             return None;
         };
         for (i, (key, _)) in entries.iter().enumerate() {
@@ -75,10 +108,21 @@ impl Ctx {
                 let s = suggest(&key.name, known.iter().copied());
                 self.error_suggest(key.pos, &path, "不明な項目です。", s.map(str::to_owned));
             } else if let Some((first, _)) = entries[..i].iter().find(|(k, _)| k.name == key.name) {
-                self.error(key.pos, &path, format!("同じ項目が2回書かれています（{}行目にもあります）。", first.pos.line));
+                self.error(
+                    key.pos,
+                    &path,
+                    format!(
+                        "同じ項目が2回書かれています（{}行目にもあります）。",
+                        first.pos.line
+                    ),
+                );
             }
         }
-        Some(MapView { entries, pos: node.pos, field: field.to_owned() })
+        Some(MapView {
+            entries,
+            pos: node.pos,
+            field: field.to_owned(),
+        })
     }
 
     /// A required string.
@@ -102,39 +146,50 @@ impl Ctx {
         if n.is_null() {
             return None;
         }
-        self.string(n, &m.path(key)).filter(|s| !s.trim().is_empty())
+        self.string(n, &m.path(key))
+            .filter(|s| !s.trim().is_empty())
     }
 
     pub fn string(&mut self, n: &Node, field: &str) -> Option<String> {
         match &n.value {
             Value::Scalar { text, .. } => Some(text.trim_end_matches('\n').to_owned()),
             _ => {
-                self.error(n.pos, field, format!("文字列を書いてください（{}が書かれています）。", n.kind_ja()));
+                self.error(
+                    n.pos,
+                    field,
+                    format!(
+                        "文字列を書いてください（{}が書かれています）。",
+                        n.kind_ja()
+                    ),
+                );
                 None
             }
         }
     }
 
     pub fn f64(&mut self, n: &Node, field: &str) -> Option<f64> {
-        if let Value::Scalar { text, plain: true } = &n.value {
-            if let Ok(v) = text.trim().parse::<f64>() {
-                if v.is_finite() {
-                    return Some(v);
-                }
-            }
+        if let Value::Scalar { text, plain: true } = &n.value
+            && let Ok(v) = text.trim().parse::<f64>()
+            && v.is_finite()
+        {
+            return Some(v);
         }
-        let shown = scalar_text(n).map(|t| format!("「{t}」は数値ではありません")).unwrap_or_else(|| format!("{}が書かれています", n.kind_ja()));
+        let shown = scalar_text(n)
+            .map(|t| format!("「{t}」は数値ではありません"))
+            .unwrap_or_else(|| format!("{}が書かれています", n.kind_ja()));
         self.error(n.pos, field, format!("数値を書いてください（{shown}）。"));
         None
     }
 
     pub fn int(&mut self, n: &Node, field: &str) -> Option<i64> {
-        if let Value::Scalar { text, plain: true } = &n.value {
-            if let Ok(v) = text.trim().parse::<i64>() {
-                return Some(v);
-            }
+        if let Value::Scalar { text, plain: true } = &n.value
+            && let Ok(v) = text.trim().parse::<i64>()
+        {
+            return Some(v);
         }
-        let shown = scalar_text(n).map(|t| format!("「{t}」は整数ではありません")).unwrap_or_else(|| format!("{}が書かれています", n.kind_ja()));
+        let shown = scalar_text(n)
+            .map(|t| format!("「{t}」は整数ではありません"))
+            .unwrap_or_else(|| format!("{}が書かれています", n.kind_ja()));
         self.error(n.pos, field, format!("整数を書いてください（{shown}）。"));
         None
     }
@@ -147,8 +202,14 @@ impl Ctx {
                 _ => {}
             }
         }
-        let shown = scalar_text(n).map(|t| format!("「{t}」")).unwrap_or_else(|| n.kind_ja().to_owned());
-        self.error(n.pos, field, format!("true か false を書いてください（{shown}が書かれています）。"));
+        let shown = scalar_text(n)
+            .map(|t| format!("「{t}」"))
+            .unwrap_or_else(|| n.kind_ja().to_owned());
+        self.error(
+            n.pos,
+            field,
+            format!("true か false を書いてください（{shown}が書かれています）。"),
+        );
         None
     }
 
@@ -167,11 +228,26 @@ impl Ctx {
     /// A list; each item is passed with its own field path (`field[i]`, 1-based).
     pub fn seq<'n>(&mut self, n: &'n Node, field: &str) -> Option<Vec<(String, &'n Node)>> {
         match &n.value {
-            Value::Seq(items) => Some(items.iter().enumerate().map(|(i, item)| (format!("{field}[{}]", i + 1), item)).collect()),
+            Value::Seq(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (format!("{field}[{}]", i + 1), item))
+                    .collect(),
+            ),
             _ if n.is_null() => Some(Vec::new()),
             _ => {
-                let example = scalar_text(n).map(|t| format!("（例: [{t}]）")).unwrap_or_default();
-                self.error(n.pos, field, format!("リストを書いてください{example}。{}が書かれています。", n.kind_ja()));
+                let example = scalar_text(n)
+                    .map(|t| format!("（例: [{t}]）"))
+                    .unwrap_or_default();
+                self.error(
+                    n.pos,
+                    field,
+                    format!(
+                        "リストを書いてください{example}。{}が書かれています。",
+                        n.kind_ja()
+                    ),
+                );
                 None
             }
         }
@@ -179,7 +255,9 @@ impl Ctx {
 
     /// A list of strings.
     pub fn str_list(&mut self, n: &Node, field: &str) -> Vec<(String, Pos)> {
-        let Some(items) = self.seq(n, field) else { return Vec::new() };
+        let Some(items) = self.seq(n, field) else {
+            return Vec::new();
+        };
         items
             .into_iter()
             .filter_map(|(path, item)| self.string(item, &path).map(|s| (s, item.pos)))
@@ -197,12 +275,18 @@ pub struct MapView<'n> {
 
 impl<'n> MapView<'n> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
     }
 
     /// Position of the key itself (for messages about a whole entry).
     pub fn key_pos(&self, key: &str) -> Option<Pos> {
-        self.entries.iter().find(|(k, _)| k.name == key).map(|(k, _)| k.pos)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(k, _)| k.pos)
     }
 
     pub fn path(&self, key: &str) -> String {
@@ -212,11 +296,19 @@ impl<'n> MapView<'n> {
 
 /// `項目「field」: message`, or the bare message for the file as a whole (empty field).
 fn labelled(field: &str, message: &str) -> String {
-    if field.is_empty() { format!("ファイル全体: {message}") } else { format!("項目「{field}」: {message}") }
+    if field.is_empty() {
+        format!("ファイル全体: {message}")
+    } else {
+        format!("項目「{field}」: {message}")
+    }
 }
 
 fn join(field: &str, key: &str) -> String {
-    if field.is_empty() { key.to_owned() } else { format!("{field}.{key}") }
+    if field.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{field}.{key}")
+    }
 }
 
 fn scalar_text(n: &Node) -> Option<&str> {
@@ -236,8 +328,15 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         && (1..=2).contains(&parts[2].len())
         && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
     if !shaped {
-        return Err(format!("日付は 2026-10-01 の形で書いてください（「{t}」）。"));
+        return Err(format!(
+            "日付は 2026-10-01 の形で書いてください（「{t}」）。"
+        ));
     }
-    let (y, m, d) = (parts[0].parse::<i32>().unwrap_or(0), parts[1].parse::<u32>().unwrap_or(0), parts[2].parse::<u32>().unwrap_or(0));
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("{y}年{m}月{d}日という日付はありません（「{t}」）。"))
+    let (y, m, d) = (
+        parts[0].parse::<i32>().unwrap_or(0),
+        parts[1].parse::<u32>().unwrap_or(0),
+        parts[2].parse::<u32>().unwrap_or(0),
+    );
+    NaiveDate::from_ymd_opt(y, m, d)
+        .ok_or_else(|| format!("{y}年{m}月{d}日という日付はありません（「{t}」）。"))
 }

@@ -14,7 +14,9 @@ pub fn check_point(lat: f64, lon: f64) -> Result<(), String> {
             "緯度と経度が入れ替わっているようです（lat: {lat}, lon: {lon}）。lat に {lon}、lon に {lat} を書いてください。"
         ));
     }
-    Err(format!("日本の範囲外の座標です（lat: {lat}, lon: {lon}）。緯度は20〜46、経度は122〜154の範囲で、世界測地系（WGS84）の度で書いてください。"))
+    Err(format!(
+        "日本の範囲外の座標です（lat: {lat}, lon: {lon}）。緯度は20〜46、経度は122〜154の範囲で、世界測地系（WGS84）の度で書いてください。"
+    ))
 }
 
 #[cfg(test)]
@@ -24,7 +26,11 @@ mod tests {
     #[test]
     fn swapped_points_are_named() {
         assert!(check_point(35.05, 137.01).is_ok());
-        assert!(check_point(137.01, 35.05).unwrap_err().contains("入れ替わって"));
+        assert!(
+            check_point(137.01, 35.05)
+                .unwrap_err()
+                .contains("入れ替わって")
+        );
         assert!(check_point(0.0, 0.0).unwrap_err().contains("範囲外"));
     }
 }

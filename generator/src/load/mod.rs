@@ -61,7 +61,14 @@ impl std::fmt::Display for Diagnostic {
             Severity::Error => "",
             Severity::Warning => "警告: ",
         };
-        write!(f, "{}:{}:{}: {level}{}", self.file.display(), self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {level}{}",
+            self.file.display(),
+            self.line,
+            self.col,
+            self.message
+        )
     }
 }
 
@@ -85,7 +92,10 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024;
 impl Default for LoadOptions {
     fn default() -> Self {
         let jst = chrono::Utc::now() + chrono::Duration::hours(9);
-        LoadOptions { today: jst.date_naive(), max_file_bytes: MAX_FILE_BYTES }
+        LoadOptions {
+            today: jst.date_naive(),
+            max_file_bytes: MAX_FILE_BYTES,
+        }
     }
 }
 
@@ -100,19 +110,39 @@ pub fn load(content_dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 pub fn load_with(content_dir: &Path, opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     let mut diags = Vec::new();
 
-    let site = load_one(content_dir, Path::new("site.yaml"), opts, &mut diags, site::decode);
-    let categories = load_one(content_dir, Path::new("categories.yaml"), opts, &mut diags, |cx, root| {
-        Some(categories::decode(cx, root))
-    })
+    let site = load_one(
+        content_dir,
+        Path::new("site.yaml"),
+        opts,
+        &mut diags,
+        site::decode,
+    );
+    let categories = load_one(
+        content_dir,
+        Path::new("categories.yaml"),
+        opts,
+        &mut diags,
+        |cx, root| Some(categories::decode(cx, root)),
+    )
     .unwrap_or_default();
 
     let resources = load_resources(content_dir, opts, site.as_ref(), &categories, &mut diags);
     let pages = load_pages(content_dir, opts, &mut diags);
 
-    diags.sort_by(|a, b| (&a.file, a.line, a.col, a.severity).cmp(&(&b.file, b.line, b.col, b.severity)));
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.col, a.severity).cmp(&(&b.file, b.line, b.col, b.severity))
+    });
     let has_error = diags.iter().any(|d| d.severity == Severity::Error);
     match site {
-        Some(site) if !has_error => Ok(Loaded { content: Content { site, categories, resources, pages }, warnings: diags }),
+        Some(site) if !has_error => Ok(Loaded {
+            content: Content {
+                site,
+                categories,
+                resources,
+                pages,
+            },
+            warnings: diags,
+        }),
         _ => Err(diags),
     }
 }
@@ -169,7 +199,10 @@ fn read_text(cx: &mut Ctx, path: &Path, opts: &LoadOptions) -> Option<String> {
     }
     let mut bytes = Vec::with_capacity(len as usize);
     // `take` guards against a file that grows between the size check and the read.
-    if let Err(e) = (&mut file).take(opts.max_file_bytes + 1).read_to_end(&mut bytes) {
+    if let Err(e) = (&mut file)
+        .take(opts.max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+    {
         cx.file_error(start, format!("ファイルを読めません（{e}）。"));
         return None;
     }
@@ -216,7 +249,10 @@ fn resource_files(dir: &Path, diags: &mut Vec<Diagnostic>, content_dir: &Path) -
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
-                diags.push(plain_error(rel(content_dir, &d), format!("フォルダを読めません（{e}）。")));
+                diags.push(plain_error(
+                    rel(content_dir, &d),
+                    format!("フォルダを読めません（{e}）。"),
+                ));
                 continue;
             }
         };
@@ -224,7 +260,10 @@ fn resource_files(dir: &Path, diags: &mut Vec<Diagnostic>, content_dir: &Path) -
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    diags.push(plain_error(rel(content_dir, &d), format!("フォルダを読めません（{e}）。")));
+                    diags.push(plain_error(
+                        rel(content_dir, &d),
+                        format!("フォルダを読めません（{e}）。"),
+                    ));
                     continue;
                 }
             };
@@ -235,7 +274,10 @@ fn resource_files(dir: &Path, diags: &mut Vec<Diagnostic>, content_dir: &Path) -
             } else if path.extension().is_some_and(|e| e == "yaml") {
                 out.push(path);
             } else if path.extension().is_some_and(|e| e == "yml") {
-                let mut d = plain_error(rel(content_dir, &path), "拡張子は .yaml にしてください（.yml のファイルは読み込まれません）。".into());
+                let mut d = plain_error(
+                    rel(content_dir, &path),
+                    "拡張子は .yaml にしてください（.yml のファイルは読み込まれません）。".into(),
+                );
                 d.severity = Severity::Warning;
                 diags.push(d);
             }
@@ -246,7 +288,14 @@ fn resource_files(dir: &Path, diags: &mut Vec<Diagnostic>, content_dir: &Path) -
 }
 
 fn plain_error(file: PathBuf, message: String) -> Diagnostic {
-    Diagnostic { file, line: 1, col: 1, severity: Severity::Error, message, suggestion: None }
+    Diagnostic {
+        file,
+        line: 1,
+        col: 1,
+        severity: Severity::Error,
+        message,
+        suggestion: None,
+    }
 }
 
 fn rel(base: &Path, path: &Path) -> PathBuf {
@@ -264,7 +313,12 @@ fn load_resources(
     let ids: HashSet<String> = categories.iter().map(|c| c.id.clone()).collect();
     let names: HashMap<String, String> = categories
         .iter()
-        .flat_map(|c| [(c.name.ja.clone(), c.id.clone()), (c.name.en.to_lowercase(), c.id.clone())])
+        .flat_map(|c| {
+            [
+                (c.name.ja.clone(), c.id.clone()),
+                (c.name.en.to_lowercase(), c.id.clone()),
+            ]
+        })
         .collect();
     let ctx = resource::Context {
         categories: &ids,
@@ -273,7 +327,7 @@ fn load_resources(
     };
     // Resources and the rest are collected apart so that the resources, the bulk of the
     // memory, are held once: the Option wrapper is dropped in place below.
-    let (resources, rest): (Vec<Option<Resource>>, Vec<(Vec<Diagnostic>, Option<(String, Pos)>)>) = files
+    let (resources, rest): (Vec<Option<Resource>>, Vec<FileReport>) = files
         .par_iter()
         .map(|path| {
             let rel_path = rel(content_dir, path);
@@ -309,7 +363,10 @@ fn load_resources(
             }
             Some((j, pos_j)) => {
                 let (file_i, file_j) = (rel(content_dir, &files[i]), rel(content_dir, &files[*j]));
-                for (file, at, other, other_pos) in [(&file_i, *pos, &file_j, *pos_j), (&file_j, *pos_j, &file_i, *pos)] {
+                for (file, at, other, other_pos) in [
+                    (&file_i, *pos, &file_j, *pos_j),
+                    (&file_j, *pos_j, &file_i, *pos),
+                ] {
                     diags.push(Diagnostic {
                         file: file.clone(),
                         line: at.line,
@@ -338,13 +395,21 @@ fn load_resources(
     out
 }
 
+/// A resource file's diagnostics and the id it declares (with its position).
+type FileReport = (Vec<Diagnostic>, Option<(String, Pos)>);
+
 /// The `id:` a resource file declares, if it is a plain string, for the duplicate check.
 fn declared_id(root: &yaml::Node) -> Option<(String, Pos)> {
-    let yaml::Value::Map(entries) = &root.value else { return None };
-    entries.iter().find(|(k, _)| k.name == "id").and_then(|(_, v)| match &v.value {
-        yaml::Value::Scalar { text, .. } if !text.is_empty() => Some((text.clone(), v.pos)),
-        _ => None,
-    })
+    let yaml::Value::Map(entries) = &root.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| k.name == "id")
+        .and_then(|(_, v)| match &v.value {
+            yaml::Value::Scalar { text, .. } if !text.is_empty() => Some((text.clone(), v.pos)),
+            _ => None,
+        })
 }
 
 fn load_pages(content_dir: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
@@ -354,7 +419,10 @@ fn load_pages(content_dir: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic
             .filter_map(|e| match e {
                 Ok(e) => Some(e.path()),
                 Err(err) => {
-                    diags.push(plain_error(PathBuf::from("pages"), format!("フォルダを読めません（{err}）。")));
+                    diags.push(plain_error(
+                        PathBuf::from("pages"),
+                        format!("フォルダを読めません（{err}）。"),
+                    ));
                     None
                 }
             })

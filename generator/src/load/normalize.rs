@@ -9,7 +9,8 @@ pub fn half_width(s: &str) -> String {
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => '-',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => '-',
             _ => c,
         })
         .collect()
@@ -21,10 +22,18 @@ pub fn check_id(id: &str) -> Result<(), String> {
         return Err("id が空です。".into());
     }
     if id.len() > 80 {
-        return Err(format!("id は80文字以内にしてください（{}文字あります）。", id.len()));
+        return Err(format!(
+            "id は80文字以内にしてください（{}文字あります）。",
+            id.len()
+        ));
     }
-    let ok_chars = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let ok_start = id.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let ok_chars = id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let ok_start = id
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     if !ok_chars || !ok_start {
         return Err(format!(
             "id「{id}」には半角の英小文字・数字・ハイフンだけが使えます（先頭は英小文字か数字）。例: kutsukake-salon"
@@ -43,7 +52,9 @@ pub fn phone(raw: &str) -> Result<String, String> {
     let s = half_width(raw);
     let s = s.trim();
     let bad = || {
-        format!("電話番号「{raw}」の形が正しくありません。市外局番から 0562-92-1111 のように書いてください。")
+        format!(
+            "電話番号「{raw}」の形が正しくありません。市外局番から 0562-92-1111 のように書いてください。"
+        )
     };
     let mut groups: Vec<String> = Vec::new();
     let mut cur = String::new();
@@ -67,7 +78,11 @@ pub fn phone(raw: &str) -> Result<String, String> {
     }
     let expected_len = if digits.starts_with("0120") || digits.starts_with("0570") {
         10
-    } else if digits.starts_with("0800") || ["050", "070", "080", "090", "020", "060"].iter().any(|p| digits.starts_with(p)) {
+    } else if digits.starts_with("0800")
+        || ["050", "070", "080", "090", "020", "060"]
+            .iter()
+            .any(|p| digits.starts_with(p))
+    {
         11
     } else {
         10
@@ -79,9 +94,10 @@ pub fn phone(raw: &str) -> Result<String, String> {
         ));
     }
     if groups.len() == 1 {
-        let (a, b) = if digits.starts_with("0120") || digits.starts_with("0570") {
-            (4, 7)
-        } else if digits.starts_with("0800") {
+        let (a, b) = if digits.starts_with("0120")
+            || digits.starts_with("0570")
+            || digits.starts_with("0800")
+        {
             (4, 7)
         } else if expected_len == 11 {
             (3, 7)
@@ -90,7 +106,12 @@ pub fn phone(raw: &str) -> Result<String, String> {
                 "電話番号「{raw}」は市外局番の区切りがわかるようにハイフンで区切ってください（例: 0562-92-1111）。"
             ));
         };
-        return Ok(format!("{}-{}-{}", &digits[..a], &digits[a..b], &digits[b..]));
+        return Ok(format!(
+            "{}-{}-{}",
+            &digits[..a],
+            &digits[a..b],
+            &digits[b..]
+        ));
     }
     if groups.len() != 3 || groups.iter().any(|g| g.len() > 5) {
         return Err(bad());
@@ -107,7 +128,9 @@ pub fn postal_code(raw: &str) -> Result<String, String> {
         && (s.len() == 7 || (s.len() == 8 && s.as_bytes()[3] == b'-'))
         && s.chars().all(|c| c.is_ascii_digit() || c == '-');
     if !shaped {
-        return Err(format!("郵便番号「{raw}」は 470-1101 のように7桁で書いてください。"));
+        return Err(format!(
+            "郵便番号「{raw}」は 470-1101 のように7桁で書いてください。"
+        ));
     }
     Ok(format!("{}-{}", &digits[..3], &digits[3..]))
 }
@@ -115,17 +138,33 @@ pub fn postal_code(raw: &str) -> Result<String, String> {
 /// An absolute http(s) URL with a host that has a dot (or is localhost), no spaces.
 pub fn url(raw: &str) -> Result<String, String> {
     let s = raw.trim();
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
     let ok = rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
-        let host_name = host.rsplit_once(':').map_or(host, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
+        let host_name = host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        });
         !host_name.is_empty()
             && (host_name.contains('.') || host_name == "localhost")
             && !host_name.starts_with('.')
             && !host_name.ends_with('.')
-            && host_name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+            && host_name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
     }) && !s.chars().any(char::is_whitespace);
-    if ok { Ok(s.to_owned()) } else { Err(format!("URL「{raw}」は https:// で始まる完全なURLで書いてください。")) }
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "URL「{raw}」は https:// で始まる完全なURLで書いてください。"
+        ))
+    }
 }
 
 /// `local@domain.tld`.
@@ -141,7 +180,13 @@ pub fn email(raw: &str) -> Result<String, String> {
             && !domain.contains("..")
             && s.chars().all(|c| c.is_ascii_graphic())
     });
-    if ok { Ok(s) } else { Err(format!("メールアドレス「{raw}」の形が正しくありません（例: info@example.jp）。")) }
+    if ok {
+        Ok(s)
+    } else {
+        Err(format!(
+            "メールアドレス「{raw}」の形が正しくありません（例: info@example.jp）。"
+        ))
+    }
 }
 
 /// True when `s` reads as kana (for 読み): hiragana, katakana, long vowel mark, middle
@@ -166,7 +211,11 @@ pub fn hex_color(s: &str) -> Option<(u8, u8, u8)> {
 pub fn contrast_on_white((r, g, b): (u8, u8, u8)) -> f64 {
     let lin = |c: u8| {
         let c = f64::from(c) / 255.0;
-        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
     1.05 / (l + 0.05)
@@ -175,7 +224,11 @@ pub fn contrast_on_white((r, g, b): (u8, u8, u8)) -> f64 {
 /// Check digit of a 全国地方公共団体コード (JIS X 0402): for the first five digits
 /// d1..d5, (11 − (6·d1 + 5·d2 + 4·d3 + 3·d4 + 2·d5) mod 11) mod 10.
 pub fn municipal_check_digit(first5: &[u8; 5]) -> u8 {
-    let sum: u32 = first5.iter().zip([6u32, 5, 4, 3, 2]).map(|(d, w)| u32::from(*d) * w).sum();
+    let sum: u32 = first5
+        .iter()
+        .zip([6u32, 5, 4, 3, 2])
+        .map(|(d, w)| u32::from(*d) * w)
+        .sum();
     ((11 - sum % 11) % 10) as u8
 }
 
@@ -183,7 +236,9 @@ pub fn municipal_check_digit(first5: &[u8; 5]) -> u8 {
 pub fn municipal_code(raw: &str) -> Result<String, String> {
     let s = half_width(raw).trim().to_owned();
     if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("全国地方公共団体コード「{raw}」は6桁の数字で書いてください（例: 豊明市は 232297）。"));
+        return Err(format!(
+            "全国地方公共団体コード「{raw}」は6桁の数字で書いてください（例: 豊明市は 232297）。"
+        ));
     }
     let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
     let check = municipal_check_digit(&[d[0], d[1], d[2], d[3], d[4]]);

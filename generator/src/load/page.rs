@@ -7,13 +7,28 @@ use crate::model::Page;
 
 /// Slugs the portal itself uses at the top level; a page there would be shadowed.
 const RESERVED: &[&str] = &[
-    "resources", "categories", "tags", "areas", "search", "map", "data", "assets", "pro", "api", "404", "index",
-    "sitemap", "robots",
+    "resources",
+    "categories",
+    "tags",
+    "areas",
+    "search",
+    "map",
+    "data",
+    "assets",
+    "pro",
+    "api",
+    "404",
+    "index",
+    "sitemap",
+    "robots",
 ];
 
 pub fn decode(cx: &mut Ctx, src: &str, slug: &str) -> Option<Page> {
     if let Err(msg) = normalize::check_id(slug) {
-        cx.file_error(Pos { line: 1, col: 1 }, format!("ページのファイル名: {msg}"));
+        cx.file_error(
+            Pos { line: 1, col: 1 },
+            format!("ページのファイル名: {msg}"),
+        );
         return None;
     }
     if RESERVED.contains(&slug) {
@@ -24,8 +39,14 @@ pub fn decode(cx: &mut Ctx, src: &str, slug: &str) -> Option<Page> {
         return None;
     }
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-    let Some(after_open) = src.strip_prefix("---\n").or_else(|| src.strip_prefix("---\r\n")) else {
-        cx.file_error(Pos { line: 1, col: 1 }, "ページの先頭に「---」で囲んだ front matter（title など）を書いてください。");
+    let Some(after_open) = src
+        .strip_prefix("---\n")
+        .or_else(|| src.strip_prefix("---\r\n"))
+    else {
+        cx.file_error(
+            Pos { line: 1, col: 1 },
+            "ページの先頭に「---」で囲んだ front matter（title など）を書いてください。",
+        );
         return None;
     };
     // The closing `---` on its own line.
@@ -39,11 +60,16 @@ pub fn decode(cx: &mut Ctx, src: &str, slug: &str) -> Option<Page> {
         offset += line.len();
     }
     let Some((fm_end, body_start)) = close else {
-        cx.file_error(Pos { line: 1, col: 1 }, "front matter を閉じる「---」の行がありません。");
+        cx.file_error(
+            Pos { line: 1, col: 1 },
+            "front matter を閉じる「---」の行がありません。",
+        );
         return None;
     };
     let fm = &after_open[..fm_end];
-    let body = after_open[body_start..].trim_start_matches(['\r', '\n']).to_owned();
+    let body = after_open[body_start..]
+        .trim_start_matches(['\r', '\n'])
+        .to_owned();
     let root = match yaml::parse(fm, 1) {
         Ok(Some(root)) => root,
         Ok(None) => {
@@ -62,5 +88,12 @@ pub fn decode(cx: &mut Ctx, src: &str, slug: &str) -> Option<Page> {
         Some(n) => cx.int(n, "order").and_then(|v| i32::try_from(v).ok()),
         None => Some(100),
     };
-    Some(Page { slug: slug.to_owned(), title: title?, description, order: order?, body, file: cx.file.clone() })
+    Some(Page {
+        slug: slug.to_owned(),
+        title: title?,
+        description,
+        order: order?,
+        body,
+        file: cx.file.clone(),
+    })
 }

@@ -10,8 +10,8 @@ use super::site::opt_checked;
 use super::suggest::suggest;
 use super::yaml::Node;
 use crate::model::{
-    Accepting, AcceptingStatus, Accessibility, Address, Feature, Location, Resource, Source, Status, Tri, Verified,
-    VerifyMethod,
+    Accepting, AcceptingStatus, Accessibility, Address, Feature, Location, Resource, Source,
+    Status, Tri, Verified, VerifyMethod,
 };
 
 pub const FIELDS: &[&str] = &[
@@ -67,15 +67,23 @@ pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Optio
     });
     let name = cx.req_str(&m, "name").map(|s| s.trim().to_owned());
     let name_kana = cx.opt_str(&m, "name_kana").map(|s| s.trim().to_owned());
-    if let (Some(k), Some(n)) = (&name_kana, m.get("name_kana")) {
-        if !normalize::is_kana(k) {
-            cx.warn(n.pos, "name_kana", format!("読み「{k}」にひらがな・カタカナ以外の文字があります。"));
-        }
+    if let (Some(k), Some(n)) = (&name_kana, m.get("name_kana"))
+        && !normalize::is_kana(k)
+    {
+        cx.warn(
+            n.pos,
+            "name_kana",
+            format!("読み「{k}」にひらがな・カタカナ以外の文字があります。"),
+        );
     }
     let categories = categories(cx, &m, ctx);
     let tags: Vec<String> = match m.get("tags") {
         Some(n) => {
-            let mut t: Vec<String> = cx.str_list(n, "tags").into_iter().map(|(s, _)| s.trim().to_owned()).collect();
+            let mut t: Vec<String> = cx
+                .str_list(n, "tags")
+                .into_iter()
+                .map(|(s, _)| s.trim().to_owned())
+                .collect();
             let mut seen = HashSet::new();
             t.retain(|x| seen.insert(x.clone()));
             t
@@ -83,25 +91,65 @@ pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Optio
         None => Vec::new(),
     };
     let description = cx.opt_str(&m, "description").unwrap_or_default();
-    let address = m.get("address").filter(|n| !n.is_null()).map(|n| address(cx, n, ctx.municipality));
-    let location = m.get("location").filter(|n| !n.is_null()).map(|n| location(cx, n));
+    let address = m
+        .get("address")
+        .filter(|n| !n.is_null())
+        .map(|n| address(cx, n, ctx.municipality));
+    let location = m
+        .get("location")
+        .filter(|n| !n.is_null())
+        .map(|n| location(cx, n));
     let phone = opt_checked(cx, &m, "phone", normalize::phone);
     let url = opt_checked(cx, &m, "url", normalize::url);
     let email = opt_checked(cx, &m, "email", normalize::email);
     let organization = cx.opt_str(&m, "organization");
-    let schedule = m.get("schedule").map(|n| super::schedule::decode(cx, n)).unwrap_or_default();
+    let schedule = m
+        .get("schedule")
+        .map(|n| super::schedule::decode(cx, n))
+        .unwrap_or_default();
     let fees = cx.opt_str(&m, "fees");
     let audience = cx.opt_str(&m, "audience");
-    let accessibility = m.get("accessibility").filter(|n| !n.is_null()).map(|n| accessibility(cx, n));
-    let accepting = m.get("accepting").filter(|n| !n.is_null()).map(|n| accepting(cx, n));
-    let verified = m.get("verified").filter(|n| !n.is_null()).map(|n| verified(cx, n));
+    let accessibility = m
+        .get("accessibility")
+        .filter(|n| !n.is_null())
+        .map(|n| accessibility(cx, n));
+    let accepting = m
+        .get("accepting")
+        .filter(|n| !n.is_null())
+        .map(|n| accepting(cx, n));
+    let verified = m
+        .get("verified")
+        .filter(|n| !n.is_null())
+        .map(|n| verified(cx, n));
     let status = match m.get("status") {
-        Some(n) if !n.is_null() => keyword(cx, n, "status", &[("active", Status::Active), ("suspended", Status::Suspended), ("closed", Status::Closed)], &[("公開", Status::Active), ("休止中", Status::Suspended), ("休止", Status::Suspended), ("終了", Status::Closed)]),
+        Some(n) if !n.is_null() => keyword(
+            cx,
+            n,
+            "status",
+            &[
+                ("active", Status::Active),
+                ("suspended", Status::Suspended),
+                ("closed", Status::Closed),
+            ],
+            &[
+                ("公開", Status::Active),
+                ("休止中", Status::Suspended),
+                ("休止", Status::Suspended),
+                ("終了", Status::Closed),
+            ],
+        ),
         _ => Some(Status::Active),
     };
-    let source = m.get("source").filter(|n| !n.is_null()).map(|n| source(cx, n));
+    let source = m
+        .get("source")
+        .filter(|n| !n.is_null())
+        .map(|n| source(cx, n));
     if name_kana.is_none() && source.is_none() {
-        cx.warn(m.pos, "name_kana", "読みがありません。検索やふりがなに使うので、ひらがなかカタカナで書いてください。");
+        cx.warn(
+            m.pos,
+            "name_kana",
+            "読みがありません。検索やふりがなに使うので、ひらがなかカタカナで書いてください。",
+        );
     }
     Some(Resource {
         id: id?,
@@ -131,12 +179,20 @@ pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Optio
 
 fn categories(cx: &mut Ctx, m: &MapView<'_>, ctx: &Context<'_>) -> Option<Vec<String>> {
     let Some(n) = m.get("categories") else {
-        cx.error(m.pos, "categories", "必須の項目がありません（categories.yaml の id を1つ以上、例: [salon]）。");
+        cx.error(
+            m.pos,
+            "categories",
+            "必須の項目がありません（categories.yaml の id を1つ以上、例: [salon]）。",
+        );
         return None;
     };
     let items = cx.str_list(n, "categories");
     if items.is_empty() {
-        cx.error(n.pos, "categories", "カテゴリを1つ以上書いてください（例: [salon]）。");
+        cx.error(
+            n.pos,
+            "categories",
+            "カテゴリを1つ以上書いてください（例: [salon]）。",
+        );
         return None;
     }
     let mut out = Vec::new();
@@ -150,12 +206,16 @@ fn categories(cx: &mut Ctx, m: &MapView<'_>, ctx: &Context<'_>) -> Option<Vec<St
             continue;
         }
         ok = false;
-        let s = ctx
-            .category_names
-            .get(&c)
-            .cloned()
-            .or_else(|| suggest(&c, ctx.categories.iter().map(String::as_str)).map(str::to_owned));
-        cx.error_suggest(pos, "categories", &format!("不明なカテゴリ「{c}」です。"), s);
+        let s =
+            ctx.category_names.get(&c).cloned().or_else(|| {
+                suggest(&c, ctx.categories.iter().map(String::as_str)).map(str::to_owned)
+            });
+        cx.error_suggest(
+            pos,
+            "categories",
+            &format!("不明なカテゴリ「{c}」です。"),
+            s,
+        );
     }
     ok.then_some(out)
 }
@@ -164,8 +224,14 @@ fn address(cx: &mut Ctx, n: &Node, municipality: &str) -> Option<Address> {
     let m = cx.map(n, "address", &["postal_code", "text", "town"])?;
     let postal_code = opt_checked(cx, &m, "postal_code", normalize::postal_code);
     let text = cx.req_str(&m, "text").map(|t| t.trim().to_owned());
-    let town = cx.opt_str(&m, "town").or_else(|| text.as_deref().and_then(|t| derive_town(t, municipality)));
-    Some(Address { postal_code: postal_code?, text: text?, town })
+    let town = cx
+        .opt_str(&m, "town")
+        .or_else(|| text.as_deref().and_then(|t| derive_town(t, municipality)));
+    Some(Address {
+        postal_code: postal_code?,
+        text: text?,
+        town,
+    })
 }
 
 /// The 町字 of an address: what follows the prefecture and municipality, up to and
@@ -197,7 +263,10 @@ pub fn derive_town(text: &str, municipality: &str) -> Option<String> {
     } else if let Some(i) = rest.find('字') {
         i
     } else {
-        rest.find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '番' || c == '-').unwrap_or(rest.len())
+        rest.find(|c: char| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '番' || c == '-'
+        })
+        .unwrap_or(rest.len())
     };
     let town = rest[..cut].trim();
     (!town.is_empty()).then(|| town.to_owned())
@@ -229,19 +298,41 @@ fn location(cx: &mut Ctx, n: &Node) -> Option<Location> {
         cx.error(pos, "location", msg);
         return None;
     }
-    Some(Location { lat, lon, approximate: approximate? })
+    Some(Location {
+        lat,
+        lon,
+        approximate: approximate?,
+    })
 }
 
 /// A value out of a small fixed vocabulary (English keys, plus Japanese aliases).
-fn keyword<T: Copy>(cx: &mut Ctx, n: &Node, field: &str, keys: &[(&str, T)], aliases: &[(&str, T)]) -> Option<T> {
+fn keyword<T: Copy>(
+    cx: &mut Ctx,
+    n: &Node,
+    field: &str,
+    keys: &[(&str, T)],
+    aliases: &[(&str, T)],
+) -> Option<T> {
     let text = cx.string(n, field)?;
     let t = text.trim();
-    if let Some((_, v)) = keys.iter().chain(aliases).find(|(k, _)| *k == t || k.eq_ignore_ascii_case(t)) {
+    if let Some((_, v)) = keys
+        .iter()
+        .chain(aliases)
+        .find(|(k, _)| *k == t || k.eq_ignore_ascii_case(t))
+    {
         return Some(*v);
     }
     let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
     let s = suggest(t, names.iter().copied()).map(str::to_owned);
-    cx.error_suggest(n.pos, field, &format!("「{t}」は使えません。{} のどれかを書いてください。", names.join(" / ")), s);
+    cx.error_suggest(
+        n.pos,
+        field,
+        &format!(
+            "「{t}」は使えません。{} のどれかを書いてください。",
+            names.join(" / ")
+        ),
+        s,
+    );
     None
 }
 
@@ -260,8 +351,20 @@ fn accessibility(cx: &mut Ctx, n: &Node) -> Option<Accessibility> {
             cx,
             v,
             &m.path(f.key()),
-            &[("yes", Tri::Yes), ("no", Tri::No), ("unknown", Tri::Unknown)],
-            &[("true", Tri::Yes), ("false", Tri::No), ("あり", Tri::Yes), ("可", Tri::Yes), ("なし", Tri::No), ("不可", Tri::No), ("不明", Tri::Unknown)],
+            &[
+                ("yes", Tri::Yes),
+                ("no", Tri::No),
+                ("unknown", Tri::Unknown),
+            ],
+            &[
+                ("true", Tri::Yes),
+                ("false", Tri::No),
+                ("あり", Tri::Yes),
+                ("可", Tri::Yes),
+                ("なし", Tri::No),
+                ("不可", Tri::No),
+                ("不明", Tri::Unknown),
+            ],
         );
         if let Some(t) = tri {
             features.insert(f, t);
@@ -278,53 +381,120 @@ fn accepting(cx: &mut Ctx, n: &Node) -> Option<Accepting> {
             cx,
             v,
             "accepting.status",
-            &[("open", AcceptingStatus::Open), ("visit", AcceptingStatus::Visit), ("full", AcceptingStatus::Full)],
-            &[("空きあり", AcceptingStatus::Open), ("見学可", AcceptingStatus::Visit), ("満員", AcceptingStatus::Full)],
+            &[
+                ("open", AcceptingStatus::Open),
+                ("visit", AcceptingStatus::Visit),
+                ("full", AcceptingStatus::Full),
+            ],
+            &[
+                ("空きあり", AcceptingStatus::Open),
+                ("見学可", AcceptingStatus::Visit),
+                ("満員", AcceptingStatus::Full),
+            ],
         ),
         None => {
-            cx.error(m.pos, "accepting.status", "必須の項目がありません（open / visit / full）。");
+            cx.error(
+                m.pos,
+                "accepting.status",
+                "必須の項目がありません（open / visit / full）。",
+            );
             None
         }
     };
-    let as_of = past_date(cx, &m, "as_of", "accepting.as_of", STALE_ACCEPTING_DAYS, "受け入れ状況");
-    Some(Accepting { status: status?, as_of: as_of? })
+    let as_of = past_date(
+        cx,
+        &m,
+        "as_of",
+        "accepting.as_of",
+        STALE_ACCEPTING_DAYS,
+        "受け入れ状況",
+    );
+    Some(Accepting {
+        status: status?,
+        as_of: as_of?,
+    })
 }
 
 fn verified(cx: &mut Ctx, n: &Node) -> Option<Verified> {
     let m = cx.map(n, "verified", &["date", "by", "method"])?;
-    let date = past_date(cx, &m, "date", "verified.date", STALE_VERIFIED_DAYS, "確認日");
+    let date = past_date(
+        cx,
+        &m,
+        "date",
+        "verified.date",
+        STALE_VERIFIED_DAYS,
+        "確認日",
+    );
     let by = cx.req_str(&m, "by");
     let method = match m.get("method") {
         Some(v) => keyword(
             cx,
             v,
             "verified.method",
-            &[("phone", VerifyMethod::Phone), ("visit", VerifyMethod::Visit), ("self", VerifyMethod::SelfReport)],
-            &[("電話", VerifyMethod::Phone), ("訪問", VerifyMethod::Visit), ("本人申告", VerifyMethod::SelfReport)],
+            &[
+                ("phone", VerifyMethod::Phone),
+                ("visit", VerifyMethod::Visit),
+                ("self", VerifyMethod::SelfReport),
+            ],
+            &[
+                ("電話", VerifyMethod::Phone),
+                ("訪問", VerifyMethod::Visit),
+                ("本人申告", VerifyMethod::SelfReport),
+            ],
         ),
         None => {
-            cx.error(m.pos, "verified.method", "必須の項目がありません（phone / visit / self）。");
+            cx.error(
+                m.pos,
+                "verified.method",
+                "必須の項目がありません（phone / visit / self）。",
+            );
             None
         }
     };
-    Some(Verified { date: date?, by: by?, method: method? })
+    Some(Verified {
+        date: date?,
+        by: by?,
+        method: method?,
+    })
 }
 
 /// A required date that must not lie in the future, with a warning when it is older
 /// than `stale_days`.
-fn past_date(cx: &mut Ctx, m: &MapView<'_>, key: &str, field: &str, stale_days: i64, what: &str) -> Option<chrono::NaiveDate> {
+fn past_date(
+    cx: &mut Ctx,
+    m: &MapView<'_>,
+    key: &str,
+    field: &str,
+    stale_days: i64,
+    what: &str,
+) -> Option<chrono::NaiveDate> {
     let Some(n) = m.get(key) else {
-        cx.error(m.pos, field, "必須の項目がありません（2026-10-01 のような日付）。");
+        cx.error(
+            m.pos,
+            field,
+            "必須の項目がありません（2026-10-01 のような日付）。",
+        );
         return None;
     };
     let d = cx.date(n, field)?;
     if d > cx.today {
-        cx.error(n.pos, field, format!("{what}の日付 {d} が未来になっています（今日は {}）。", cx.today));
+        cx.error(
+            n.pos,
+            field,
+            format!(
+                "{what}の日付 {d} が未来になっています（今日は {}）。",
+                cx.today
+            ),
+        );
         return None;
     }
     let age = (cx.today - d).num_days();
     if age > stale_days {
-        cx.warn(n.pos, field, format!("{what}が {d} で、{age}日前の情報です。もう一度確かめてください。"));
+        cx.warn(
+            n.pos,
+            field,
+            format!("{what}が {d} で、{age}日前の情報です。もう一度確かめてください。"),
+        );
     }
     Some(d)
 }
@@ -342,7 +512,12 @@ fn source(cx: &mut Ctx, n: &Node) -> Option<Source> {
                     out.push(name);
                 } else {
                     let s = suggest(&name, FIELDS.iter().copied()).map(str::to_owned);
-                    cx.error_suggest(pos, "source.fields", &format!("「{name}」はリソースの項目名ではありません。"), s);
+                    cx.error_suggest(
+                        pos,
+                        "source.fields",
+                        &format!("「{name}」はリソースの項目名ではありません。"),
+                        s,
+                    );
                 }
             }
             out
@@ -353,12 +528,20 @@ fn source(cx: &mut Ctx, n: &Node) -> Option<Source> {
         Some(d) if !d.is_null() => Some(cx.date(d, "source.imported")?),
         _ => None,
     };
-    Some(Source { dataset: dataset?, id: id?, fields, imported })
+    Some(Source {
+        dataset: dataset?,
+        id: id?,
+        fields,
+        imported,
+    })
 }
 
 /// The file stem, the id the file must carry.
 pub fn stem(path: &Path) -> String {
-    path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_owned()
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -367,10 +550,25 @@ mod tests {
 
     #[test]
     fn towns_from_addresses() {
-        assert_eq!(derive_town("愛知県豊明市沓掛町田楽ケ窪1-53", "豊明市").as_deref(), Some("沓掛町"));
-        assert_eq!(derive_town("愛知県豊明市新栄町二丁目5", "豊明市").as_deref(), Some("新栄町二丁目"));
-        assert_eq!(derive_town("愛知県豊明市二村台三丁目1-1", "豊明市").as_deref(), Some("二村台三丁目"));
-        assert_eq!(derive_town("愛知県豊山町大字豊場字八反107", "豊山町").as_deref(), Some("豊場"));
-        assert_eq!(derive_town("豊明市阿野町稲葉14", "豊明市").as_deref(), Some("阿野町"));
+        assert_eq!(
+            derive_town("愛知県豊明市沓掛町田楽ケ窪1-53", "豊明市").as_deref(),
+            Some("沓掛町")
+        );
+        assert_eq!(
+            derive_town("愛知県豊明市新栄町二丁目5", "豊明市").as_deref(),
+            Some("新栄町二丁目")
+        );
+        assert_eq!(
+            derive_town("愛知県豊明市二村台三丁目1-1", "豊明市").as_deref(),
+            Some("二村台三丁目")
+        );
+        assert_eq!(
+            derive_town("愛知県豊山町大字豊場字八反107", "豊山町").as_deref(),
+            Some("豊場")
+        );
+        assert_eq!(
+            derive_town("豊明市阿野町稲葉14", "豊明市").as_deref(),
+            Some("阿野町")
+        );
     }
 }

@@ -7,10 +7,19 @@ use super::decode::{Ctx, MapView};
 use super::normalize::half_width;
 use super::suggest::suggest;
 use super::yaml::Node;
-use crate::model::{Closed, DatedSession, Recurrence, Schedule, ScheduleRule, Season, TimeRange, Weekday};
+use crate::model::{
+    Closed, DatedSession, Recurrence, Schedule, ScheduleRule, Season, TimeRange, Weekday,
+};
 
 const FIELDS: &[&str] = &["rules", "dates", "seasons", "closed", "note"];
-const RULE_FIELDS: &[&str] = &["weekly", "monthly_nth", "day", "monthly_date", "time", "note"];
+const RULE_FIELDS: &[&str] = &[
+    "weekly",
+    "monthly_nth",
+    "day",
+    "monthly_date",
+    "time",
+    "note",
+];
 const WEEKDAY_KEYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 pub fn decode(cx: &mut Ctx, n: &Node) -> Schedule {
@@ -18,7 +27,9 @@ pub fn decode(cx: &mut Ctx, n: &Node) -> Schedule {
     if n.is_null() {
         return out;
     }
-    let Some(m) = cx.map(n, "schedule", FIELDS) else { return out };
+    let Some(m) = cx.map(n, "schedule", FIELDS) else {
+        return out;
+    };
     if let Some(rules) = m.get("rules") {
         for (path, item) in cx.seq(rules, "schedule.rules").unwrap_or_default() {
             if let Some(r) = rule(cx, item, &path) {
@@ -28,7 +39,9 @@ pub fn decode(cx: &mut Ctx, n: &Node) -> Schedule {
     }
     if let Some(dates) = m.get("dates") {
         for (path, item) in cx.seq(dates, "schedule.dates").unwrap_or_default() {
-            let Some(dm) = cx.map(item, &path, &["date", "time", "note"]) else { continue };
+            let Some(dm) = cx.map(item, &path, &["date", "time", "note"]) else {
+                continue;
+            };
             let date = match dm.get("date") {
                 Some(d) => cx.date(d, &dm.path("date")),
                 None => {
@@ -46,7 +59,9 @@ pub fn decode(cx: &mut Ctx, n: &Node) -> Schedule {
     }
     if let Some(seasons) = m.get("seasons") {
         for (path, item) in cx.seq(seasons, "schedule.seasons").unwrap_or_default() {
-            let Some(sm) = cx.map(item, &path, &["from", "to"]) else { continue };
+            let Some(sm) = cx.map(item, &path, &["from", "to"]) else {
+                continue;
+            };
             let from = month_day_field(cx, &sm, "from");
             let to = month_day_field(cx, &sm, "to");
             if let (Some(from), Some(to)) = (from, to) {
@@ -63,23 +78,29 @@ pub fn decode(cx: &mut Ctx, n: &Node) -> Schedule {
 
 fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
     let m = cx.map(n, field, RULE_FIELDS)?;
-    let kinds: Vec<&str> = ["weekly", "monthly_nth", "monthly_date"].into_iter().filter(|k| m.get(k).is_some()).collect();
+    let kinds: Vec<&str> = ["weekly", "monthly_nth", "monthly_date"]
+        .into_iter()
+        .filter(|k| m.get(k).is_some())
+        .collect();
     let time = time_field(cx, &m);
     let note = cx.opt_str(&m, "note");
     if kinds.len() != 1 {
         let msg = if kinds.is_empty() {
             "weekly（毎週）、monthly_nth（第n曜日）、monthly_date（毎月n日）のどれか1つを書いてください。".to_owned()
         } else {
-            format!("1つの決まりには weekly・monthly_nth・monthly_date のどれか1つだけを書いてください（{}が書かれています）。決まりを分けてください。", kinds.join("・"))
+            format!(
+                "1つの決まりには weekly・monthly_nth・monthly_date のどれか1つだけを書いてください（{}が書かれています）。決まりを分けてください。",
+                kinds.join("・")
+            )
         };
         cx.error(m.pos, field, msg);
         return None;
     }
-    if kinds[0] != "monthly_nth" {
-        if let Some(pos) = m.key_pos("day") {
-            cx.error(pos, &m.path("day"), "day は monthly_nth（第n曜日）と一緒に使います。毎週の曜日は weekly: [tue] のように書いてください。");
-            return None;
-        }
+    if kinds[0] != "monthly_nth"
+        && let Some(pos) = m.key_pos("day")
+    {
+        cx.error(pos, &m.path("day"), "day は monthly_nth（第n曜日）と一緒に使います。毎週の曜日は weekly: [tue] のように書いてください。");
+        return None;
     }
     let when = match kinds[0] {
         "weekly" => {
@@ -89,7 +110,11 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
                 days.push(weekday(cx, item, &path)?);
             }
             if days.is_empty() {
-                cx.error(node.pos, &m.path("weekly"), "曜日を1つ以上書いてください（例: [tue, fri]）。");
+                cx.error(
+                    node.pos,
+                    &m.path("weekly"),
+                    "曜日を1つ以上書いてください（例: [tue, fri]）。",
+                );
                 return None;
             }
             days.sort();
@@ -113,13 +138,21 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
                 nth.push(v as i8);
             }
             if nth.is_empty() && !bad {
-                cx.error(node.pos, &m.path("monthly_nth"), "第何週かを1つ以上書いてください（例: [2, 4]）。");
+                cx.error(
+                    node.pos,
+                    &m.path("monthly_nth"),
+                    "第何週かを1つ以上書いてください（例: [2, 4]）。",
+                );
                 return None;
             }
             nth.sort_by_key(|n| if *n < 0 { 10 } else { *n });
             nth.dedup();
             let Some(day_node) = m.get("day") else {
-                cx.error(m.pos, &m.path("day"), "monthly_nth には曜日 day を書いてください（例: day: thu）。");
+                cx.error(
+                    m.pos,
+                    &m.path("day"),
+                    "monthly_nth には曜日 day を書いてください（例: day: thu）。",
+                );
                 return None;
             };
             let day = weekday(cx, day_node, &m.path("day"));
@@ -134,13 +167,21 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
             for (path, item) in cx.seq(node, &m.path("monthly_date"))? {
                 let v = cx.int(item, &path)?;
                 if !(1..=31).contains(&v) {
-                    cx.error(item.pos, &path, format!("{v}日という日はありません。1〜31で書いてください。"));
+                    cx.error(
+                        item.pos,
+                        &path,
+                        format!("{v}日という日はありません。1〜31で書いてください。"),
+                    );
                     return None;
                 }
                 days.push(v as u8);
             }
             if days.is_empty() {
-                cx.error(node.pos, &m.path("monthly_date"), "日付を1つ以上書いてください（例: [15]）。");
+                cx.error(
+                    node.pos,
+                    &m.path("monthly_date"),
+                    "日付を1つ以上書いてください（例: [15]）。",
+                );
                 return None;
             }
             days.sort();
@@ -148,7 +189,11 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
             Recurrence::MonthlyDate { days }
         }
     };
-    Some(ScheduleRule { when, time: time?, note })
+    Some(ScheduleRule {
+        when,
+        time: time?,
+        note,
+    })
 }
 
 /// `mon`..`sun`; also 月..日, 月曜, 月曜日 as people write them in Japanese.
@@ -179,7 +224,9 @@ fn weekday(cx: &mut Ctx, n: &Node, field: &str) -> Option<Weekday> {
 
 /// The rule's or session's `time`: `Some(None)` when absent, `None` on error.
 fn time_field(cx: &mut Ctx, m: &MapView<'_>) -> Option<Option<TimeRange>> {
-    let Some(n) = m.get("time") else { return Some(None) };
+    let Some(n) = m.get("time") else {
+        return Some(None);
+    };
     if n.is_null() {
         return Some(None);
     }
@@ -197,19 +244,27 @@ fn time_field(cx: &mut Ctx, m: &MapView<'_>) -> Option<Option<TimeRange>> {
 pub fn parse_time_range(raw: &str) -> Result<TimeRange, String> {
     let s = half_width(raw).replace(['〜', '～'], "-");
     let s = s.trim();
-    let shape = || format!("時間「{raw}」は \"10:00-11:30\" のように 開始-終了 を24時間制で書いてください。");
+    let shape = || {
+        format!("時間「{raw}」は \"10:00-11:30\" のように 開始-終了 を24時間制で書いてください。")
+    };
     let (a, b) = s.split_once('-').ok_or_else(shape)?;
     let parse = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| shape());
     let (start, end) = (parse(a)?, parse(b)?);
     if end <= start {
-        return Err(format!("時間「{raw}」は終了が開始より前（または同じ）です。"));
+        return Err(format!(
+            "時間「{raw}」は終了が開始より前（または同じ）です。"
+        ));
     }
     Ok(TimeRange { start, end })
 }
 
 fn month_day_field(cx: &mut Ctx, m: &MapView<'_>, key: &str) -> Option<(u32, u32)> {
     let Some(n) = m.get(key) else {
-        cx.error(m.pos, &m.path(key), "必須の項目がありません（\"04-01\" のように月-日で書きます）。");
+        cx.error(
+            m.pos,
+            &m.path(key),
+            "必須の項目がありません（\"04-01\" のように月-日で書きます）。",
+        );
         return None;
     };
     let text = cx.string(n, &m.path(key))?;
@@ -227,7 +282,10 @@ pub fn parse_month_day(raw: &str) -> Result<(u32, u32), String> {
     let s = half_width(raw);
     let shape = || format!("「{raw}」は \"04-01\" のように 月-日 で書いてください。");
     let (m, d) = s.trim().split_once('-').ok_or_else(shape)?;
-    let (m, d): (u32, u32) = (m.parse().map_err(|_| shape())?, d.parse().map_err(|_| shape())?);
+    let (m, d): (u32, u32) = (
+        m.parse().map_err(|_| shape())?,
+        d.parse().map_err(|_| shape())?,
+    );
     // 2024 is a leap year, so 02-29 passes and 02-30 does not.
     if NaiveDate::from_ymd_opt(2024, m, d).is_none() {
         return Err(format!("{m}月{d}日という日はありません（「{raw}」）。"));
@@ -237,7 +295,9 @@ pub fn parse_month_day(raw: &str) -> Result<(u32, u32), String> {
 
 fn closed(cx: &mut Ctx, n: &Node) -> Closed {
     let mut out = Closed::default();
-    let Some(m) = cx.map(n, "schedule.closed", &["holidays", "year_end", "dates"]) else { return out };
+    let Some(m) = cx.map(n, "schedule.closed", &["holidays", "year_end", "dates"]) else {
+        return out;
+    };
     if let Some(h) = m.get("holidays") {
         out.holidays = cx.bool(h, &m.path("holidays")).unwrap_or(false);
     }
@@ -265,7 +325,11 @@ mod tests {
         let t = parse_time_range("10:00-11:30").unwrap();
         assert_eq!(t.start, NaiveTime::from_hms_opt(10, 0, 0).unwrap());
         assert!(parse_time_range("１３：３０〜１５：００").is_ok());
-        assert!(parse_time_range("15:00-13:30").unwrap_err().contains("終了が開始より前"));
+        assert!(
+            parse_time_range("15:00-13:30")
+                .unwrap_err()
+                .contains("終了が開始より前")
+        );
         assert!(parse_time_range("10時から").is_err());
         assert!(parse_time_range("25:00-26:00").is_err());
     }

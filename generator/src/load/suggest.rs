@@ -24,7 +24,10 @@ mod tests {
     fn close_words_are_suggested() {
         assert_eq!(suggest("salonn", ["salon", "hobby"]), Some("salon"));
         assert_eq!(suggest("adress", ["address", "phone"]), Some("address"));
-        assert_eq!(suggest("catgories", ["categories", "tags"]), Some("categories"));
+        assert_eq!(
+            suggest("catgories", ["categories", "tags"]),
+            Some("categories")
+        );
         assert_eq!(suggest("Phone", ["phone"]), Some("phone"));
     }
 

@@ -17,7 +17,9 @@ pub const LAST_YEAR: i32 = 2099;
 /// The holiday's name when `date` is a 国民の祝日, 振替休日 or 国民の休日.
 pub fn holiday_name(date: NaiveDate) -> Option<&'static str> {
     let all = table();
-    all.binary_search_by_key(&date, |(d, _)| *d).ok().map(|i| all[i].1)
+    all.binary_search_by_key(&date, |(d, _)| *d)
+        .ok()
+        .map(|i| all[i].1)
 }
 
 pub fn is_holiday(date: NaiveDate) -> bool {
@@ -26,14 +28,22 @@ pub fn is_holiday(date: NaiveDate) -> bool {
 
 /// Every holiday of `year`, in date order (empty outside 1980–2099).
 pub fn holidays_in_year(year: i32) -> Vec<(NaiveDate, &'static str)> {
-    table().iter().filter(|(d, _)| d.year() == year).copied().collect()
+    table()
+        .iter()
+        .filter(|(d, _)| d.year() == year)
+        .copied()
+        .collect()
 }
 
 /// Built once: ~2,000 entries, looked up by binary search for every day of every
 /// schedule in a build.
 fn table() -> &'static [(NaiveDate, &'static str)] {
     static TABLE: OnceLock<Vec<(NaiveDate, &'static str)>> = OnceLock::new();
-    TABLE.get_or_init(|| (FIRST_YEAR..=LAST_YEAR).flat_map(year_with_substitutes).collect())
+    TABLE.get_or_init(|| {
+        (FIRST_YEAR..=LAST_YEAR)
+            .flat_map(year_with_substitutes)
+            .collect()
+    })
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -42,7 +52,8 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// The `n`th `weekday` of a month (Happy Monday rules).
 fn nth_weekday(y: i32, m: u32, n: u8, weekday: Weekday) -> NaiveDate {
-    NaiveDate::from_weekday_of_month_opt(y, m, weekday, n).expect("the 1st–3rd weekday exists in every month")
+    NaiveDate::from_weekday_of_month_opt(y, m, weekday, n)
+        .expect("the 1st–3rd weekday exists in every month")
 }
 
 /// 春分日 / 秋分日 by the standard approximation valid for 1980–2099.
@@ -54,13 +65,26 @@ fn equinox_day(y: i32, base: f64) -> u32 {
 /// The 国民の祝日 proper (article 2 and special laws), without substitutes.
 fn statutory(y: i32) -> Vec<(NaiveDate, &'static str)> {
     let mut h = vec![(ymd(y, 1, 1), "元日")];
-    h.push(if y >= 2000 { (nth_weekday(y, 1, 2, Weekday::Mon), "成人の日") } else { (ymd(y, 1, 15), "成人の日") });
+    h.push(if y >= 2000 {
+        (nth_weekday(y, 1, 2, Weekday::Mon), "成人の日")
+    } else {
+        (ymd(y, 1, 15), "成人の日")
+    });
     h.push((ymd(y, 2, 11), "建国記念の日"));
     if y >= 2020 {
         h.push((ymd(y, 2, 23), "天皇誕生日"));
     }
     h.push((ymd(y, 3, equinox_day(y, 20.8431)), "春分の日"));
-    h.push((ymd(y, 4, 29), if y >= 2007 { "昭和の日" } else if y >= 1989 { "みどりの日" } else { "天皇誕生日" }));
+    h.push((
+        ymd(y, 4, 29),
+        if y >= 2007 {
+            "昭和の日"
+        } else if y >= 1989 {
+            "みどりの日"
+        } else {
+            "天皇誕生日"
+        },
+    ));
     h.push((ymd(y, 5, 3), "憲法記念日"));
     if y >= 2007 {
         h.push((ymd(y, 5, 4), "みどりの日"));
@@ -79,7 +103,11 @@ fn statutory(y: i32) -> Vec<(NaiveDate, &'static str)> {
         2016.. => h.push((ymd(y, 8, 11), "山の日")),
         _ => {}
     }
-    h.push(if y >= 2003 { (nth_weekday(y, 9, 3, Weekday::Mon), "敬老の日") } else { (ymd(y, 9, 15), "敬老の日") });
+    h.push(if y >= 2003 {
+        (nth_weekday(y, 9, 3, Weekday::Mon), "敬老の日")
+    } else {
+        (ymd(y, 9, 15), "敬老の日")
+    });
     h.push((ymd(y, 9, equinox_day(y, 23.2488)), "秋分の日"));
     match y {
         2020 => h.push((ymd(y, 7, 24), "スポーツの日")),
@@ -138,7 +166,11 @@ fn year_with_substitutes(y: i32) -> Vec<(NaiveDate, &'static str)> {
         for (d, _) in &base {
             let mid = *d + Duration::days(1);
             let after = *d + Duration::days(2);
-            if is_base(after) && !is_base(mid) && !out.iter().any(|(o, _)| *o == mid) && (y >= 2007 || mid.weekday() != Weekday::Sun) {
+            if is_base(after)
+                && !is_base(mid)
+                && !out.iter().any(|(o, _)| *o == mid)
+                && (y >= 2007 || mid.weekday() != Weekday::Sun)
+            {
                 out.push((mid, "国民の休日"));
             }
         }
