@@ -248,6 +248,7 @@ fn hand_editing_mistakes() {
             "id: two-kinds\nname: 二種類\nname_kana: にしゅるい\ncategories: [salon]\nschedule:\n  rules:\n    - weekly: [tue]\n      monthly_date: [1]\n",
         ),
         ("resources/old.yml", "id: old\n"),
+        ("resources/.#twice.yaml", "an editor's lock file, not a record: {"),
     ]);
     let diags = load::load_with(tmp.path(), &options()).err().unwrap();
     let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();

@@ -267,6 +267,10 @@ fn resource_files(dir: &Path, diags: &mut Vec<Diagnostic>, content_dir: &Path) -
                     continue;
                 }
             };
+            // Hidden entries are editors' and tools' (`.#x.yaml` locks, `.git`), not records.
+            if entry.file_name().as_encoded_bytes().starts_with(b".") {
+                continue;
+            }
             let path = entry.path();
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
             if is_dir {
