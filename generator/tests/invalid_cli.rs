@@ -139,3 +139,23 @@ fn build_refuses_and_leaves_public_unchanged() {
         .collect();
     assert_eq!(entries, ["public"]);
 }
+
+#[test]
+fn check_passes_on_the_sample_municipality() {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let out = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
+        .arg("check")
+        .arg("--content")
+        .arg(&content)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // Warnings are printed but are not errors.
+    assert!(
+        stderr
+            .lines()
+            .all(|l| !l.contains(".yaml:") || l.contains("警告: ")),
+        "{stderr}"
+    );
+}
