@@ -189,7 +189,7 @@ fn malformed_contact_fields() {
 }
 
 #[test]
-fn category_cycles_unknown_parents_and_low_contrast() {
+fn category_cycles_unknown_parents_low_contrast_and_duplicates() {
     assert_eq!(
         errors("category-cycle"),
         [
@@ -197,6 +197,7 @@ fn category_cycles_unknown_parents_and_low_contrast() {
             "categories.yaml:24:11: 項目「parent」: 親カテゴリをたどると「craft」に戻ってしまいます（craft → hobby → craft）。",
             "categories.yaml:28:10: 項目「color」: 色「#ffcc00」は白地の文字として読みにくい色です（コントラスト比 1.51:1、4.5:1 以上が必要です）。もっと濃い色にしてください。",
             "categories.yaml:29:11: 項目「parent」: 親カテゴリ「kayoinobaa」はありません。もしかして「kayoinoba」?",
+            "categories.yaml:30:7: 項目「id」: id「salon」が重複しています（5行目と同じです）。",
         ]
     );
 }
