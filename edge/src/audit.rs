@@ -141,6 +141,13 @@ pub async fn search(db: &dyn Db, f: &Filter) -> Result<Vec<Row>, DbError> {
         .collect()
 }
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+/// leading `'`. Sign-in names in the log are whatever an attacker typed, so the export
+/// must not turn them into formulas on the auditor's machine (OWASP CSV injection).
+pub fn defang(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
+}
+
 /// CSV (UTF-8 with BOM, so Excel in Japan opens it correctly), times in JST.
 pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
@@ -159,15 +166,15 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
     for r in rows {
         w.write_record([
             crate::time::jst(r.at),
-            r.actor_login.clone(),
+            defang(&r.actor_login),
             r.org_id.map(|i| i.to_string()).unwrap_or_default(),
-            r.action.clone(),
-            r.target_type.clone(),
-            r.target_id.clone(),
-            r.outcome.clone(),
-            r.ip.clone(),
-            r.request_id.clone(),
-            r.detail.clone(),
+            defang(&r.action),
+            defang(&r.target_type),
+            defang(&r.target_id),
+            defang(&r.outcome),
+            defang(&r.ip),
+            defang(&r.request_id),
+            defang(&r.detail),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

@@ -581,3 +581,29 @@ async fn a_suspended_account_is_signed_out_and_cannot_sign_in() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn guessing_the_current_password_on_the_change_form_is_locked_out_too() {
+    let h = harness().await;
+    let c = h.sign_in("helper.watanabe").await;
+    let csrf = h.csrf(&c).await;
+    let attempt = |current: &str| {
+        Req::post("/pro/password", &[
+            ("csrf", csrf.as_str()),
+            ("current", current),
+            ("new", "あたらしい ぱすわーど 2027"),
+            ("confirm", "あたらしい ぱすわーど 2027"),
+        ])
+    };
+    for _ in 0..5 {
+        let r = h.send(attempt("guess-guess").cookie(&c)).await;
+        assert!(r.body.contains("現在のパスワードが正しくありません"));
+    }
+    // Even the right current password waits now…
+    let r = h.send(attempt(DEMO_PASSWORD).cookie(&c)).await;
+    assert!(r.body.contains("一時的に制限"), "{}", r.body);
+    // …until the back-off has passed.
+    h.clock.advance(31);
+    let r = h.send(attempt(DEMO_PASSWORD).cookie(&c)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}

@@ -365,12 +365,17 @@ async fn audit_search_and_csv_export() {
         rows.iter()
             .any(|l| l.contains(",signin.password,account,dr.tanaka,failed,192.0.2.10,"))
     );
+    // A sign-in name typed as a spreadsheet formula is exported inert.
+    let r = h.password_step("=HYPERLINK(\"http://x\")", "whatever-pass").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let csv = h.send(Req::get("/pro/audit.csv?action=signin.password").cookie(&admin)).await.body;
+    assert!(csv.contains(",\"'=hyperlink(\"\"http://x\"\")\","), "{csv}");
     // Exporting is itself audited.
     assert_eq!(
         h.scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'audit.export' AND actor_login = 'admin'"
         ),
-        1
+        2
     );
 }
 

@@ -483,7 +483,16 @@ pub async fn password(
     let now = state.clock.now();
     let forced = s.user.must_change_password;
     let mut errs: Vec<String> = Vec::new();
-    if !password::verify(&f.current, &s.user.password_hash) {
+    // The current-password check is a guessing oracle too: same lock-out as sign-in.
+    if let Gate::Locked(wait) | Gate::RateLimited(wait) =
+        lockout::gate(db, &s.user.login, &s.ctx.ip, now, &state.config).await?
+    {
+        errs.push(format!(
+            "失敗が続いたため、一時的に制限しています。約{}分後にもう一度お試しください。",
+            (wait + 59) / 60
+        ));
+    } else if !password::verify(&f.current, &s.user.password_hash) {
+        lockout::record_failure(db, &s.user.login, &s.ctx.ip, now).await?;
         errs.push("現在のパスワードが正しくありません。".into());
     } else if f.new != f.confirm {
         errs.push(password::PolicyError::Mismatch.to_string());
