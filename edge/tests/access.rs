@@ -338,6 +338,19 @@ async fn swapping_ids_reaches_nothing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // An HTML file labelled as a PNG is refused.
+    let fake = h
+        .send(
+            Req::multipart(
+                "/pro/people/1/posts",
+                &[("csrf", &csrf), ("category", "報告"), ("body", "偽装")],
+                Some(("x.png", "image/png", b"<html><script>alert(1)</script>")),
+            )
+            .cookie(&nurse),
+        )
+        .await;
+    assert_eq!(fake.status, StatusCode::BAD_REQUEST);
+    assert!(fake.body.contains("JPEG・PNG・PDFのみ"));
     let fid = h.scalar("SELECT MAX(id) FROM attachments");
     // On 豊明 花子's team: the file opens.
     let dr = h.sign_in("dr.tanaka").await;

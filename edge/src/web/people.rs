@@ -499,6 +499,16 @@ pub async fn show(
 
 const ALLOWED_TYPES: &[&str] = &["image/jpeg", "image/png", "application/pdf"];
 
+/// The file starts the way its declared type does (the browser's type is only a claim).
+fn content_matches(content_type: &str, bytes: &[u8]) -> bool {
+    match content_type {
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "application/pdf" => bytes.starts_with(b"%PDF-"),
+        _ => false,
+    }
+}
+
 pub async fn post(
     State(state): State<AppState>,
     s: Signed,
@@ -522,8 +532,8 @@ pub async fn post(
         excretion: f("excretion"),
     };
     let mut errs: Vec<String> = Vec::new();
-    if let Some((_, ct, _)) = &file
-        && !ALLOWED_TYPES.contains(&ct.as_str())
+    if let Some((_, ct, bytes)) = &file
+        && !(ALLOWED_TYPES.contains(&ct.as_str()) && content_matches(ct, bytes))
     {
         errs.push("添付ファイル: JPEG・PNG・PDFのみ添付できます。".into());
     }
