@@ -607,3 +607,18 @@ async fn guessing_the_current_password_on_the_change_form_is_locked_out_too() {
     let r = h.send(attempt(DEMO_PASSWORD).cookie(&c)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn abandoned_sessions_are_removed_when_a_new_one_starts() {
+    let h = harness().await;
+    for _ in 0..3 {
+        h.sign_in("pharm.kato").await;
+    }
+    let count = || {
+        h.scalar("SELECT COUNT(*) FROM sessions WHERE user_id = (SELECT id FROM users WHERE login = 'pharm.kato')")
+    };
+    assert_eq!(count(), 3, "three live browsers");
+    h.clock.advance(2 * 86_400);
+    h.sign_in("pharm.kato").await;
+    assert_eq!(count(), 1, "the three abandoned ones are gone");
+}

@@ -4,7 +4,7 @@
 use super::{AuthError, sha256_hex};
 use crate::config::Config;
 use crate::params;
-use crate::store::{Db, DbExt};
+use crate::store::{Db, DbExt, Stmt};
 
 pub const COOKIE: &str = "__Host-tsunagu_session";
 
@@ -65,11 +65,19 @@ pub async fn create(
         last_seen_at: now,
     };
     let ua: String = user_agent.chars().take(200).collect();
-    db.execute(
-        "INSERT INTO sessions (id_hash, user_id, stage, csrf_token, created_at, last_seen_at, ip, user_agent)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
-        params![s.id_hash.clone(), user_id, stage.as_str(), s.csrf_token.clone(), now, ip, ua],
-    )
+    db.batch(vec![
+        // Abandoned sessions of this user (a day without a request is past every timeout
+        // we allow) go when a new one starts, so the table stays bounded per account.
+        Stmt::new(
+            "DELETE FROM sessions WHERE user_id = ?1 AND last_seen_at < ?2",
+            params![user_id, now - 86_400],
+        ),
+        Stmt::new(
+            "INSERT INTO sessions (id_hash, user_id, stage, csrf_token, created_at, last_seen_at, ip, user_agent)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
+            params![s.id_hash.clone(), user_id, stage.as_str(), s.csrf_token.clone(), now, ip, ua],
+        ),
+    ])
     .await?;
     Ok((raw, s))
 }
