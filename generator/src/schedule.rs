@@ -32,10 +32,12 @@ pub struct Occurrence {
 }
 
 impl Occurrence {
-    /// "11月24日（火） 10:00〜11:30 健康マージャン".
+    /// "11月24日（火） 10:00〜11:30 健康マージャン"; a session on a holiday reads
+    /// "11月23日（月・祝）", as Japanese notices mark it.
     pub fn describe_ja(&self) -> String {
+        let holiday = if is_holiday(self.date) { "・祝" } else { "" };
         let mut s = format!(
-            "{}月{}日（{}）",
+            "{}月{}日（{}{holiday}）",
             self.date.month(),
             self.date.day(),
             weekday_of(self.date).ja()
@@ -535,6 +537,12 @@ mod tests {
             note: None,
         };
         assert_eq!(o.describe_ja(), "11月24日（火） 10:00〜11:30");
+        let holiday = Occurrence {
+            date: d(2026, 11, 23),
+            time: None,
+            note: Some("健康マージャン".into()),
+        };
+        assert_eq!(holiday.describe_ja(), "11月23日（月・祝） 健康マージャン");
     }
 
     #[test]
