@@ -110,7 +110,9 @@ fn resource_pages_have_one_canonical_typed_json_ld_and_a_qr_code() {
             .find(|t| t.contains("class=qr") || t.contains("class=\"qr\""))
             .unwrap_or_else(|| panic!("{id}: no QR"));
         assert!(qr.contains("role=img") || qr.contains("role=\"img\""), "{qr}");
-        assert!(html.contains("<path fill=\"#000\" d=\"M"), "{id}: QR modules drawn");
+        let svg_start = html.find("<svg class=\"qr\"").expect("QR svg");
+        let svg = &html[svg_start..svg_start + html[svg_start..].find("</svg>").unwrap()];
+        assert_eq!(decode_qr_svg(svg), url, "{id}: the QR code leads to the page");
         assert!(html.contains(&url), "the URL the QR encodes is printed under it");
         assert!(html.starts_with("<!doctype html><html lang=ja>"), "{id}");
     }

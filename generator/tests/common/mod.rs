@@ -95,3 +95,27 @@ pub fn fixture_records(name: &str) -> BTreeMap<String, serde_yaml::Value> {
 pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// Decodes the QR code drawn by an inline `<svg class="qr">` (one unit per module,
+/// rows of `M x y h len v1 H x z` runs) with a real QR decoder.
+pub fn decode_qr_svg(svg: &str) -> String {
+    let vb = &svg[svg.find("viewBox=\"0 0 ").expect("viewBox") + 13..];
+    let size: usize = vb[..vb.find(' ').unwrap()].parse().unwrap();
+    let d = &svg[svg.find(" d=\"").unwrap() + 4..];
+    let d = &d[..d.find('"').unwrap()];
+    let mut dark = vec![false; size * size];
+    for seg in d.split('M').filter(|p| !p.is_empty()) {
+        let (xy, rest) = seg.split_once('h').unwrap();
+        let (x, y) = xy.split_once(' ').unwrap();
+        let len: usize = rest.split('v').next().unwrap().parse().unwrap();
+        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        for i in x..x + len {
+            dark[y * size + i] = true;
+        }
+    }
+    let scale = 4;
+    let mut img = rqrr::PreparedImage::prepare_from_bitmap(size * scale, size * scale, |x, y| dark[(y / scale) * size + x / scale]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("QR decodes").1
+}
