@@ -128,11 +128,16 @@ impl Ctx {
     /// A required string.
     pub fn req_str(&mut self, m: &MapView<'_>, key: &str) -> Option<String> {
         match m.get(key) {
-            Some(n) if !n.is_null() => self.string(n, &m.path(key)),
-            Some(n) => {
+            Some(n) if n.is_null() => {
                 self.error(n.pos, &m.path(key), "値が空です（必須の項目です）。");
                 None
             }
+            // The field path is only built when there is something to report.
+            Some(Node {
+                value: Value::Scalar { text, .. },
+                ..
+            }) => Some(text.trim_end_matches('\n').to_owned()),
+            Some(n) => self.string(n, &m.path(key)),
             None => {
                 self.error(m.pos, &m.path(key), "必須の項目がありません。");
                 None
@@ -146,8 +151,11 @@ impl Ctx {
         if n.is_null() {
             return None;
         }
-        self.string(n, &m.path(key))
-            .filter(|s| !s.trim().is_empty())
+        let s = match &n.value {
+            Value::Scalar { text, .. } => Some(text.trim_end_matches('\n').to_owned()),
+            _ => self.string(n, &m.path(key)),
+        };
+        s.filter(|s| !s.trim().is_empty())
     }
 
     pub fn string(&mut self, n: &Node, field: &str) -> Option<String> {
