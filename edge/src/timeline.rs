@@ -442,6 +442,40 @@ fn post_from(r: &Row) -> Result<Post, DbError> {
     })
 }
 
+/// The latest posts that recorded any vital sign, newest first (the trend table).
+pub async fn vitals_trend(
+    db: &dyn Db,
+    person_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Vitals)>, DbError> {
+    let rows = db
+        .query(
+            "SELECT created_at, temp_c, bp_sys, bp_dia, pulse, spo2, weight_kg, meal, excretion FROM posts
+             WHERE person_id = ?1 AND (temp_c IS NOT NULL OR bp_sys IS NOT NULL OR pulse IS NOT NULL
+                   OR spo2 IS NOT NULL OR weight_kg IS NOT NULL OR meal IS NOT NULL OR excretion IS NOT NULL)
+             ORDER BY created_at DESC, id DESC LIMIT ?2",
+            params![person_id, limit],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.i64("created_at")?,
+                Vitals {
+                    temp_c: r.opt_f64("temp_c")?,
+                    bp_sys: r.opt_i64("bp_sys")?,
+                    bp_dia: r.opt_i64("bp_dia")?,
+                    pulse: r.opt_i64("pulse")?,
+                    spo2: r.opt_i64("spo2")?,
+                    weight_kg: r.opt_f64("weight_kg")?,
+                    meal: r.opt_string("meal")?,
+                    excretion: r.opt_string("excretion")?,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// An attachment's storage key, only if it belongs to a post of `person_id` (so the
 /// person-level access check covers the file).
 pub async fn attachment(

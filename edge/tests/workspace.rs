@@ -50,6 +50,9 @@ async fn post_vitals_and_read_them_back() {
         assert!(page.contains(s), "{s}");
     }
     assert!(!page.contains("<script>alert"), "Markdown is sanitised");
+    // The trend table lists the new reading first.
+    let trend = &page[page.find("バイタルの推移").unwrap()..page.find("id=\"timeline\"").unwrap()];
+    assert!(trend.find("37.2℃").unwrap() < trend.find("36.6℃").unwrap(), "{trend}");
     // Newest first: the new post comes before the seeded ones.
     assert!(page.find("ふらつき").unwrap() < page.find("お薬カレンダー").unwrap());
     // The doctor sees it unread, then read; the read count rises.

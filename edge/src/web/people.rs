@@ -395,6 +395,11 @@ async fn person_page(
     } else {
         None
     };
+    let trend = if can_read && before.is_none() {
+        timeline::vitals_trend(db, pid, 10).await?
+    } else {
+        Vec::new()
+    };
     let consent_now = consents.iter().any(|c| c.withdrawn_at.is_none());
     let today = today_jst(now);
     let body = html! {
@@ -422,6 +427,28 @@ async fn person_page(
             None => { p.ws-notice { "タイムラインは、ケアチームのメンバーが本人の同意のもとで閲覧できます。" } }
             Some(tl) => {
                 (post_form(s, pid, input, errs, state.config.max_attachment_bytes / 1024 / 1024))
+                @if !trend.is_empty() {
+                    h2 #vitals { "バイタルの推移（直近" (trend.len()) "回）" }
+                    div.ws-scroll tabindex="0" role="region" aria-label="バイタルの推移（横にスクロールできます）" {
+                        table.ws-trend {
+                            thead { tr { th { "日時" } th { "体温" } th { "血圧" } th { "脈拍" } th { "SpO2" } th { "体重" } th { "食事" } th { "排泄" } } }
+                            tbody {
+                                @for (at, v) in &trend {
+                                    tr {
+                                        td { (jst(*at)) }
+                                        td data-label="体温" { @if let Some(t) = v.temp_c { (format!("{t:.1}")) "℃" } }
+                                        td data-label="血圧" { @if let (Some(a), Some(b)) = (v.bp_sys, v.bp_dia) { (a) "/" (b) } }
+                                        td data-label="脈拍" { @if let Some(p) = v.pulse { (p) } }
+                                        td data-label="SpO2" { @if let Some(p) = v.spo2 { (p) "%" } }
+                                        td data-label="体重" { @if let Some(w) = v.weight_kg { (format!("{w:.1}")) "kg" } }
+                                        td data-label="食事" { @if let Some(m) = &v.meal { (m) } }
+                                        td data-label="排泄" { @if let Some(e) = &v.excretion { (e) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
                 h2 #timeline { "タイムライン" }
                 @if tl.posts.is_empty() { p { "まだ記録はありません。" } }
                 @for post in &tl.posts {
