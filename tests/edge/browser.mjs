@@ -8,9 +8,10 @@
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { totp } from './lib.mjs';
 
 const BASE = (process.argv[2] || '').replace(/\/$/, '');
 const LOGIN = 'dr.tanaka'; // on 豊明 花子's care team; a different account from the journey's
@@ -25,22 +26,6 @@ const FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
-
-function totp(secretB32, when = Date.now()) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0;
-  const key = [];
-  for (const ch of secretB32.toUpperCase()) {
-    value = (value << 5) | abc.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) key.push((value >>> (bits - 8)) & 0xff), (bits -= 8);
-  }
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(when / 30000)));
-  const mac = createHmac('sha1', Buffer.from(key)).update(counter).digest();
-  const off = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'tsunagu-edge-chromium-'));
 const context = await chromium.launchPersistentContext(userDataDir, {

@@ -54,9 +54,13 @@ while read -r login _ secret _; do
 done < <(awk '/^  [a-z][a-z.]+ / && NF >= 4 { print $1, $2, $3, $4 }' "$OUT/native.log")
 [ -n "$DEMO_PASSWORD" ] && [ -n "${TOTP_admin:-}" ] || { echo "no demo accounts printed" >&2; cat "$OUT/native.log" >&2; exit 1; }
 LABEL="native (SQLite)" node tests/edge/journey.mjs "http://127.0.0.1:$NATIVE_PORT"
+# Stopped now: it watches content/ and would rebuild public/ under wrangler's feet.
+stop_all
+GROUPS_TO_STOP=()
 
 step "edge e2e 2/3: Workers build (worker-build --release) and local D1"
-(cd edge && worker-build --release) >"$OUT/worker-build.log" 2>&1 || { tail -40 "$OUT/worker-build.log"; exit 1; }
+# Own target dir: the wasm build then never waits on a native cargo run holding target/.
+(cd edge && CARGO_TARGET_DIR="$PWD/../target/edge-wasm" worker-build --release) >"$OUT/worker-build.log" 2>&1 || { tail -40 "$OUT/worker-build.log"; exit 1; }
 ls -l edge/build/index_bg.wasm
 [ -f public/_headers ] || { echo "public/_headers missing: the portal build did not write it" >&2; exit 1; }
 wrangler d1 migrations apply DB --local --persist-to "$OUT/d1" >"$OUT/migrate.log" 2>&1 || { cat "$OUT/migrate.log"; exit 1; }
