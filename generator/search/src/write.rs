@@ -5,11 +5,11 @@
 //! Layout (all under `search/`):
 //! - `manifest.json` — loaded first: for each index chunk its first token and file; the
 //!   document, coordinate and filter files; field weights.
-//! - `index/<hash>.json` — `{token: postings}` for a contiguous range of sorted tokens;
+//! - `index/<n>-<hash>.json` — `{token: postings}` for a contiguous range of sorted tokens;
 //!   postings are a flat integer array `[docDelta, n, pos₁ … posₙ, docDelta, n, …]`
 //!   with `pos = ordinal * 8 + field`.
-//! - `doc/<hash>.json` — the display records of `docs.size` consecutive documents.
-//! - `geo/<hash>.json` — `[lat, lon, lat, lon …]` (null when unknown) of `geo.size`
+//! - `doc/<n>-<hash>.json` — the display records of `docs.size` consecutive documents.
+//! - `geo/<n>-<hash>.json` — `[lat, lon, lat, lon …]` (null when unknown) of `geo.size`
 //!   consecutive documents, fetched only when sorting by distance.
 //! - `filter/<hash>.json` — ascending document numbers as deltas.
 //!
@@ -76,7 +76,8 @@ struct Manifest<'a> {
     version: u32,
     documents: usize,
     fields: Vec<FieldInfo>,
-    /// `[first token, file hash]` per index chunk, in token order.
+    /// `[first token, short hash]` per index chunk, in token order; chunk `n` is
+    /// `index/<n>-<hash>.json`.
     index: Vec<(String, String)>,
     docs: Files,
     geo: Files,
@@ -93,7 +94,9 @@ struct FieldInfo {
 #[derive(Serialize)]
 struct Files {
     size: usize,
-    files: Vec<String>,
+    /// The short hash of file `i` is `hashes[i*SHORT..(i+1)*SHORT]`; the file is
+    /// `<dir>/<i>-<hash>.json`.
+    hashes: String,
 }
 
 /// Builds the index files for `docs` (document number = position in `docs`).
@@ -112,8 +115,8 @@ pub fn build(docs: &[Document], opts: &Options) -> Index {
         documents: docs.len(),
         fields: Field::ALL.iter().map(|f| FieldInfo { key: f.key(), weight: f.weight() }).collect(),
         index,
-        docs: Files { size: opts.docs_per_chunk, files: docs_files },
-        geo: Files { size: opts.geo_per_chunk, files: geo_files },
+        docs: Files { size: opts.docs_per_chunk, hashes: docs_files.concat() },
+        geo: Files { size: opts.geo_per_chunk, hashes: geo_files.concat() },
         filters,
     };
     let manifest = serde_json::to_vec(&manifest).expect("manifest serialises");
@@ -130,6 +133,19 @@ fn hash(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}"); // writing to a String cannot fail
         s
     })
+}
+
+/// Hex digits of the hash in numbered file names. The number makes the name unique;
+/// the hash only has to change when the content does (a stale cached file survives a
+/// change with probability 16⁻⁸), so 8 digits keep the manifest small even at 100,000
+/// resources (it lists one hash per document chunk).
+const SHORT: usize = 8;
+
+/// Writes `<dir>/<n>-<short hash>.json` and returns the short hash.
+fn push_numbered(dir: &str, n: usize, bytes: Vec<u8>, files: &mut Vec<IndexFile>) -> String {
+    let h = hash(&bytes)[..SHORT].to_string();
+    files.push(IndexFile { path: format!("search/{dir}/{n}-{h}.json"), bytes });
+    h
 }
 
 fn push_hashed(dir: &str, bytes: Vec<u8>, files: &mut Vec<IndexFile>) -> String {
@@ -159,7 +175,8 @@ fn write_index_chunks(
         encode_postings(&postings, &mut entry);
         entry.push(']');
         if first.is_some() && chunk.len() + entry.len() > opts.chunk_bytes {
-            out.push(close_chunk(first.take(), &mut chunk, files, stats));
+            let n = out.len();
+            out.push(close_chunk(n, first.take(), &mut chunk, files, stats));
         }
         if first.is_none() {
             first = Some(token);
@@ -170,13 +187,15 @@ fn write_index_chunks(
         chunk.push_str(&entry);
     }
     if first.is_some() {
-        out.push(close_chunk(first, &mut chunk, files, stats));
+        let n = out.len();
+        out.push(close_chunk(n, first, &mut chunk, files, stats));
     }
     stats.index_chunks = out.len();
     out
 }
 
 fn close_chunk(
+    n: usize,
     first: Option<String>,
     chunk: &mut String,
     files: &mut Vec<IndexFile>,
@@ -185,7 +204,7 @@ fn close_chunk(
     chunk.push('}');
     let bytes = std::mem::take(chunk).into_bytes();
     stats.largest_index_chunk_bytes = stats.largest_index_chunk_bytes.max(bytes.len());
-    let h = push_hashed("index", bytes, files);
+    let h = push_numbered("index", n, bytes, files);
     (first.unwrap_or_default(), h)
 }
 
@@ -212,16 +231,18 @@ fn encode_postings(postings: &[(u32, u32)], out: &mut String) {
 
 fn write_doc_chunks(docs: &[Document], opts: &Options, files: &mut Vec<IndexFile>) -> Vec<String> {
     docs.chunks(opts.docs_per_chunk.max(1))
-        .map(|chunk| {
+        .enumerate()
+        .map(|(n, chunk)| {
             let values: Vec<&serde_json::Value> = chunk.iter().map(|d| &d.display).collect();
-            push_hashed("doc", serde_json::to_vec(&values).expect("display serialises"), files)
+            push_numbered("doc", n, serde_json::to_vec(&values).expect("display serialises"), files)
         })
         .collect()
 }
 
 fn write_geo_chunks(docs: &[Document], opts: &Options, files: &mut Vec<IndexFile>) -> Vec<String> {
     docs.chunks(opts.geo_per_chunk.max(1))
-        .map(|chunk| {
+        .enumerate()
+        .map(|(n, chunk)| {
             let mut s = String::from("[");
             for (i, d) in chunk.iter().enumerate() {
                 if i > 0 {
@@ -236,7 +257,7 @@ fn write_geo_chunks(docs: &[Document], opts: &Options, files: &mut Vec<IndexFile
                 }
             }
             s.push(']');
-            push_hashed("geo", s.into_bytes(), files)
+            push_numbered("geo", n, s.into_bytes(), files)
         })
         .collect()
 }

@@ -44,7 +44,7 @@ fn every_token_is_in_the_chunk_the_client_picks() {
     assert!(firsts.windows(2).all(|w| w[0] < w[1]), "chunk boundaries sorted in UTF-16 order");
     let mut tokens = 0;
     for (i, entry) in index.iter().enumerate() {
-        let chunk = &files[&format!("search/index/{}.json", entry[1].as_str().unwrap())];
+        let chunk = &files[&format!("search/index/{i}-{}.json", entry[1].as_str().unwrap())];
         for token in chunk.as_object().unwrap().keys() {
             let t: Vec<u16> = token.encode_utf16().collect();
             let picked = firsts.iter().rposition(|f| *f <= t).unwrap();
@@ -73,10 +73,10 @@ fn filters_docs_and_geo_files_are_listed_in_the_manifest() {
     let tue = &m["filters"]["d:tue"];
     assert_eq!(tue[1], 3);
     assert_eq!(files[&format!("search/filter/{}.json", tue[0].as_str().unwrap())], serde_json::json!([1, 2, 2]));
-    let docs = m["docs"]["files"].as_array().unwrap();
-    assert_eq!(docs.len(), 3); // 7 docs, 3 per chunk
-    assert_eq!(files[&format!("search/doc/{}.json", docs[2].as_str().unwrap())], serde_json::json!([{ "id": "沓掛町公民館" }]));
-    let geo = &files[&format!("search/geo/{}.json", m["geo"]["files"][0].as_str().unwrap())];
+    let docs = m["docs"]["hashes"].as_str().unwrap();
+    assert_eq!(docs.len(), 3 * 8); // 7 docs, 3 per chunk, 8 hex digits each
+    assert_eq!(files[&format!("search/doc/2-{}.json", &docs[16..24])], serde_json::json!([{ "id": "沓掛町公民館" }]));
+    let geo = &files[&format!("search/geo/0-{}.json", m["geo"]["hashes"].as_str().unwrap())];
     assert_eq!(geo.as_array().unwrap().len(), 14);
 }
 

@@ -217,7 +217,7 @@
   };
 
   SearchIndex.prototype.chunk = function (i) {
-    return this.load('index/' + this.manifest.index[i][1] + '.json');
+    return this.load('index/' + i + '-' + this.manifest.index[i][1] + '.json');
   };
 
   /* Postings of a token (or of every token it prefixes) as Map(doc → positions[]). */
@@ -350,7 +350,7 @@
     var size = this.manifest.geo.size;
     var needed = new Set(docs.map(function (d) { return Math.floor(d / size); }));
     var files = Array.from(needed);
-    return Promise.all(files.map(function (i) { return self.load('geo/' + self.manifest.geo.files[i] + '.json'); }))
+    return Promise.all(files.map(function (i) { return self.load(numbered('geo', i, self.manifest.geo.hashes)); }))
       .then(function (chunks) {
         var byIndex = new Map();
         files.forEach(function (f, k) { byIndex.set(f, chunks[k]); });
@@ -370,10 +370,15 @@
     var self = this;
     var size = this.manifest.docs.size;
     return Promise.all(docs.map(function (d) {
-      return self.load('doc/' + self.manifest.docs.files[Math.floor(d / size)] + '.json')
+      return self.load(numbered('doc', Math.floor(d / size), self.manifest.docs.hashes))
         .then(function (chunk) { return chunk[d % size]; });
     }));
   };
+
+  /* File n of a numbered set: `<dir>/<n>-<hash>.json`, hashes concatenated, 8 hex each. */
+  function numbered(dir, n, hashes) {
+    return dir + '/' + n + '-' + hashes.substr(n * 8, 8) + '.json';
+  }
 
   function haversine(lat1, lon1, lat2, lon2) {
     var rad = Math.PI / 180;
