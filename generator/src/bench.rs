@@ -195,6 +195,16 @@ pub fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// CPU time (user + system) of this process so far, in seconds; Linux only.
+pub fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux architecture that Rust supports.
+    Some(ticks as f64 / 100.0)
+}
+
 fn timed(what: &str, cmd: &mut Command) -> Result<(f64, String), BenchError> {
     let t = Instant::now();
     let out = cmd.output().map_err(|source| BenchError::Io { path: PathBuf::from(what), source })?;
@@ -210,11 +220,15 @@ fn peak_from(stderr: &str) -> Option<u64> {
     stderr.lines().find_map(|l| l.strip_prefix("tsunagu-peak-rss-kib: ")).and_then(|v| v.trim().parse().ok())
 }
 
+fn cpu_from(stderr: &str) -> Option<f64> {
+    stderr.lines().find_map(|l| l.strip_prefix("tsunagu-cpu-seconds: ")).and_then(|v| v.trim().parse().ok())
+}
+
 /// Runs the benchmark and prints a Markdown table.
 pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
     let exe = std::env::current_exe().map_err(io(Path::new("tsunagu")))?;
     let mut table = String::from(
-        "| resources | files | build (no previous) | peak RSS | rebuild (previous kept) | peak RSS | cp -r floor | build / floor |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| resources | files | build (empty output) | CPU | peak RSS | rebuild (previous output reused) | CPU | peak RSS | cp -r floor | build / floor |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for &n in &args.sizes {
         let dir = args.work.join(format!("n{n}"));
@@ -240,9 +254,12 @@ pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
         let (floor, _) = timed("cp -r", Command::new("cp").arg("-r").arg(&out).arg(&copy))?;
         std::fs::remove_dir_all(&copy).map_err(io(&copy))?;
         let mib = |s: &str| peak_from(s).map(|k| format!("{:.0} MiB", k as f64 / 1024.0)).unwrap_or_else(|| "?".into());
+        let cpu = |s: &str| cpu_from(s).map(|c| format!("{c:.1} s")).unwrap_or_else(|| "?".into());
         let row = format!(
-            "| {n} | {files} | {cold:.2} s | {} | {warm:.2} s | {} | {floor:.2} s | {:.2}× |\n",
+            "| {n} | {files} | {cold:.2} s | {} | {} | {warm:.2} s | {} | {} | {floor:.2} s | {:.2}× |\n",
+            cpu(&e1),
             mib(&e1),
+            cpu(&e2),
             mib(&e2),
             cold / floor
         );
