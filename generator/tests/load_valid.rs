@@ -248,7 +248,10 @@ fn hand_editing_mistakes() {
             "id: two-kinds\nname: 二種類\nname_kana: にしゅるい\ncategories: [salon]\nschedule:\n  rules:\n    - weekly: [tue]\n      monthly_date: [1]\n",
         ),
         ("resources/old.yml", "id: old\n"),
-        ("resources/.#twice.yaml", "an editor's lock file, not a record: {"),
+        (
+            "resources/.#twice.yaml",
+            "an editor's lock file, not a record: {",
+        ),
     ]);
     let diags = load::load_with(tmp.path(), &options()).err().unwrap();
     let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
@@ -283,6 +286,23 @@ fn a_file_that_is_not_a_record() {
             "resources/empty.yaml:1:1: ファイルが空です。",
             "resources/list.yaml:1:1: ファイル全体: 「名前: 値」の形の項目を書いてください（リストが書かれています）。",
             "resources/text.yaml:1:1: ファイル全体: 「名前: 値」の形の項目を書いてください（文字列や数値が書かれています）。",
+        ]
+    );
+}
+
+/// 35.5 typed for 35.05 is still in Japan, but 50 km from the town: a warning.
+#[test]
+fn a_point_far_from_the_town_is_flagged() {
+    let tmp = site_with(&[(
+        "resources/typo-salon.yaml",
+        "id: typo-salon\nname: 桁ちがいサロン\nname_kana: けたちがいさろん\ncategories: [salon]\nlocation:\n  lat: 35.5\n  lon: 137.0128\n",
+    )]);
+    let loaded = load::load_with(tmp.path(), &options()).unwrap();
+    let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        w,
+        [
+            "resources/typo-salon.yaml:6:8: 警告: 項目「location」: 地図の中心から 50 km 離れています。緯度・経度の桁が正しいか確かめてください（lat: 35.5, lon: 137.0128）。"
         ]
     );
 }

@@ -19,6 +19,15 @@ pub fn check_point(lat: f64, lon: f64) -> Result<(), String> {
     ))
 }
 
+/// Great-circle distance (haversine, mean Earth radius) in kilometres.
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * a.sqrt().asin()
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_point;
@@ -32,5 +41,12 @@ mod tests {
                 .contains("入れ替わって")
         );
         assert!(check_point(0.0, 0.0).unwrap_err().contains("範囲外"));
+    }
+
+    #[test]
+    fn distances() {
+        // 豊明市役所 to 名古屋駅: about 18 km.
+        let d = super::distance_km(35.0527, 137.0128, 35.1709, 136.8815);
+        assert!((d - 17.7).abs() < 1.0, "{d}");
     }
 }

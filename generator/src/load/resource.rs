@@ -4,14 +4,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use super::decode::{Ctx, MapView};
-use super::geo::check_point;
+use super::geo::{self, check_point};
 use super::normalize;
 use super::site::opt_checked;
 use super::suggest::suggest;
 use super::yaml::Node;
 use crate::model::{
-    Accepting, AcceptingStatus, Accessibility, Address, Feature, Location, Resource, Source,
-    Status, Tri, Verified, VerifyMethod,
+    Accepting, AcceptingStatus, Accessibility, Address, Feature, LatLon, Location, Resource,
+    Source, Status, Tri, Verified, VerifyMethod,
 };
 
 pub const FIELDS: &[&str] = &[
@@ -37,6 +37,8 @@ pub const FIELDS: &[&str] = &[
     "source",
 ];
 
+/// A point farther than this from the map centre is flagged as a likely typo.
+const FAR_KM: f64 = 30.0;
 /// A verification older than this is flagged: the facts may have changed.
 const STALE_VERIFIED_DAYS: i64 = 365;
 /// "空きあり" said more than half a year ago is likely out of date.
@@ -49,6 +51,8 @@ pub struct Context<'a> {
     pub category_names: &'a HashMap<String, String>,
     /// The municipality's name (e.g. 豊明市), to find the 町字 in an address.
     pub municipality: &'a str,
+    /// The map centre of site.yaml, to flag points far outside the municipality.
+    pub center: Option<LatLon>,
 }
 
 pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Option<Resource> {
@@ -98,7 +102,7 @@ pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Optio
     let location = m
         .get("location")
         .filter(|n| !n.is_null())
-        .map(|n| location(cx, n));
+        .map(|n| location(cx, n, ctx.center));
     let phone = opt_checked(cx, &m, "phone", normalize::phone);
     let url = opt_checked(cx, &m, "url", normalize::url);
     let email = opt_checked(cx, &m, "email", normalize::email);
@@ -272,7 +276,7 @@ pub fn derive_town(text: &str, municipality: &str) -> Option<String> {
     (!town.is_empty()).then(|| town.to_owned())
 }
 
-fn location(cx: &mut Ctx, n: &Node) -> Option<Location> {
+fn location(cx: &mut Ctx, n: &Node, center: Option<LatLon>) -> Option<Location> {
     let m = cx.map(n, "location", &["lat", "lon", "approximate"])?;
     let lat = match m.get("lat") {
         Some(v) => cx.f64(v, "location.lat"),
@@ -297,6 +301,15 @@ fn location(cx: &mut Ctx, n: &Node) -> Option<Location> {
         let pos = m.get("lat").map_or(m.pos, |n| n.pos);
         cx.error(pos, "location", msg);
         return None;
+    }
+    // A digit dropped or added (35.5 for 35.05) still lands in Japan; distance from the
+    // map centre catches it. A warning: a shelter may lie in the next town.
+    if let Some(c) = center {
+        let km = geo::distance_km(c.lat, c.lon, lat, lon);
+        if km > FAR_KM {
+            let pos = m.get("lat").map_or(m.pos, |n| n.pos);
+            cx.warn(pos, "location", format!("地図の中心から {km:.0} km 離れています。緯度・経度の桁が正しいか確かめてください（lat: {lat}, lon: {lon}）。"));
+        }
     }
     Some(Location {
         lat,
