@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 DATA=../shared/data
 WORK=${1:-$(mktemp -d)}
 BIN=target/release/tsunagu
-cargo build --release -q -p tsunagu
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p tsunagu
 rm -rf "$WORK/content" "$WORK/public"
 mkdir -p "$WORK/content"
 cp content/site.yaml content/categories.yaml "$WORK/content/"

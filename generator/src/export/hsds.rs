@@ -229,20 +229,39 @@ fn service(content: &Content, r: &Resource, cats: &BTreeMap<&str, &Category>) ->
     s
 }
 
-/// The published (not closed) resources as HSDS services, in id order.
-pub fn services(content: &Content) -> Vec<Value> {
+/// `services.json` and `organizations.json` for `resources` (the published ones, in id
+/// order): each service is built and serialised on its own, so only bytes are kept.
+pub fn files(content: &Content, resources: &[&Resource]) -> (Vec<u8>, Vec<u8>) {
+    use rayon::prelude::*;
     let cats: BTreeMap<&str, &Category> = content.categories.iter().map(|c| (c.id.as_str(), c)).collect();
-    content.resources.iter().filter(|r| r.status != Status::Closed).map(|r| service(content, r, &cats)).collect()
-}
-
-/// Every organization the services name, once, by id.
-pub fn organizations(services: &[Value]) -> Vec<Value> {
-    let mut by_id: BTreeMap<String, Value> = BTreeMap::new();
-    for s in services {
-        if let Some(o) = s.get("organization") {
-            let id = o["id"].as_str().unwrap_or_default().to_string();
-            by_id.entry(id).or_insert_with(|| o.clone());
+    let parts: Vec<(Vec<u8>, String, Vec<u8>)> = resources
+        .par_iter()
+        .map(|r| {
+            let s = service(content, r, &cats);
+            // Serialising a Value cannot fail.
+            let org = serde_json::to_vec(&s["organization"]).expect("JSON values serialise");
+            let id = s["organization"]["id"].as_str().unwrap_or_default().to_string();
+            (serde_json::to_vec(&s).expect("JSON values serialise"), id, org)
+        })
+        .collect();
+    let mut services = Vec::with_capacity(parts.iter().map(|p| p.0.len() + 1).sum::<usize>() + 2);
+    let mut orgs: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    services.push(b'[');
+    for (i, (bytes, org_id, org)) in parts.into_iter().enumerate() {
+        if i > 0 {
+            services.push(b',');
         }
+        services.extend_from_slice(&bytes);
+        orgs.entry(org_id).or_insert(org);
     }
-    by_id.into_values().collect()
+    services.push(b']');
+    let mut organizations = vec![b'['];
+    for (i, org) in orgs.into_values().enumerate() {
+        if i > 0 {
+            organizations.push(b',');
+        }
+        organizations.extend_from_slice(&org);
+    }
+    organizations.push(b']');
+    (services, organizations)
 }

@@ -294,12 +294,12 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
         let p = tmp.path().join(format!("{id}.yaml"));
         std::fs::write(&p, text).map_err(|e| MergeError::Write { path: p.display().to_string(), source: e })
     })?;
-    for (id, _) in files {
+    // Each rename replaces one file atomically; they are independent of each other.
+    files.par_iter().try_for_each(|(id, _)| {
         let from = tmp.path().join(format!("{id}.yaml"));
         let to = dir.join(format!("{id}.yaml"));
-        std::fs::rename(&from, &to).map_err(|e| MergeError::Write { path: to.display().to_string(), source: e })?;
-    }
-    Ok(())
+        std::fs::rename(&from, &to).map_err(|e| MergeError::Write { path: to.display().to_string(), source: e })
+    })
 }
 
 #[cfg(test)]

@@ -211,7 +211,11 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         plan_kind(&kind, drafts, &index, &existing, args.city.as_deref(), today, &mut outcome, &mut files_out);
     }
 
-    files_out.par_iter().try_for_each(|(id, text)| merge::check_yaml(id, text))?;
+    // Spliced files (updated, closed) mix the municipality's text with ours: each must still
+    // be YAML before anything is written. New files come from the emitter alone, whose output
+    // the tests parse with the loader; checking 115,000 of them would double the import time.
+    let fresh: HashSet<&str> = outcome.added.iter().map(String::as_str).collect();
+    files_out.par_iter().filter(|(id, _)| !fresh.contains(id.as_str())).try_for_each(|(id, text)| merge::check_yaml(id, text))?;
     outcome.summary.warnings = outcome.issues.iter().filter(|i| i.skip.is_none()).count();
     for i in &outcome.issues {
         if let Some(s) = i.skip {
