@@ -30,6 +30,16 @@ fn toyoake_emergency_and_shelters_are_imported_with_their_own_points() {
     // A name written with circled digits keeps them (NFKC would have made it "(20棟)").
     assert_eq!(yaml(c.path(), "gsi-shelter-e2322900001113")["name"].as_str(), Some("豊明小学校（⑳棟）"));
 
+    // The first import into an empty directory moves a whole directory into place: it must
+    // not keep the temporary directory's private mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(c.path().join("resources")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o755);
+    }
+    assert!(std::fs::read_dir(c.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".tsunagu-import")));
+
     // The loader accepts every imported file.
     let content = load(c.path());
     assert_eq!(content.resources.len(), 124);

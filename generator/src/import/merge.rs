@@ -285,6 +285,43 @@ pub fn check_yaml(id: &str, text: &str) -> Result<(), MergeError> {
 /// Writes every file into a temporary directory beside the records, then moves each into
 /// place: a failure while writing leaves `dir` untouched.
 pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeError> {
+    let empty = match std::fs::read_dir(dir) {
+        Ok(mut rd) => rd.next().is_none(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(e) => return Err(MergeError::Read { path: dir.display().to_string(), source: e }),
+    };
+    if empty && let Some(parent) = dir.parent() {
+        // The first import into an empty directory: write a sibling directory and rename it
+        // into place in one step instead of moving 100,000 files one by one.
+        std::fs::create_dir_all(parent).map_err(|e| MergeError::Write { path: parent.display().to_string(), source: e })?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".tsunagu-import-")
+            .tempdir_in(parent)
+            .map_err(|e| MergeError::Write { path: parent.display().to_string(), source: e })?;
+        files.par_iter().try_for_each(|(id, text)| {
+            let p = tmp.path().join(format!("{id}.yaml"));
+            std::fs::write(&p, text).map_err(|e| MergeError::Write { path: p.display().to_string(), source: e })
+        })?;
+        if dir.exists() {
+            std::fs::remove_dir(dir).map_err(|e| MergeError::Write { path: dir.display().to_string(), source: e })?;
+        }
+        // tempfile makes its directories private (0700); content/resources is not.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| MergeError::Write { path: tmp.path().display().to_string(), source: e })?;
+        }
+        let kept = tmp.keep();
+        return std::fs::rename(&kept, dir).map_err(|e| {
+            // Nothing was moved: take the written files away again (best effort; the error
+            // that matters is the rename's).
+            if let Err(cleanup) = std::fs::remove_dir_all(&kept) {
+                eprintln!("{}: {cleanup}", kept.display());
+            }
+            MergeError::Write { path: dir.display().to_string(), source: e }
+        });
+    }
     std::fs::create_dir_all(dir).map_err(|e| MergeError::Write { path: dir.display().to_string(), source: e })?;
     let tmp = tempfile::Builder::new()
         .prefix(".tsunagu-import-")
