@@ -5,6 +5,11 @@
 //!
 //! Staging sits in the same parent as the output so both renames stay on one
 //! filesystem (a rename across filesystems would fail, or degrade into a copy).
+//!
+//! The old tree is removed by a background thread once the new one is in place:
+//! deleting 100,000 files costs the disk about as much as writing them (more with
+//! online discard), and nobody needs to wait for it. If the process ends first, the
+//! next build sweeps the leftover `.public.old-*` directory, again in the background.
 
 use std::fs;
 use std::io;
@@ -74,6 +79,7 @@ impl Staging {
             fs::create_dir_all(parent)
                 .map_err(|source| WriteError::Prepare { path: parent.to_path_buf(), source })?;
         }
+        sweep_leftovers(&out);
         let tmp = sibling(&out, "tmp");
         fs::create_dir(&tmp).map_err(|source| WriteError::Prepare { path: tmp.clone(), source })?;
         Ok(Self {
@@ -179,8 +185,10 @@ impl Staging {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    /// Swaps the staging directory in as the output directory.
-    pub fn commit(mut self) -> Result<(), WriteError> {
+    /// Swaps the staging directory in as the output directory. The previous output is
+    /// removed in the background; [`Cleanup::wait`] waits for that.
+    pub fn commit(mut self) -> Result<Cleanup, WriteError> {
+        let mut cleanup = Cleanup(None);
         let swap_err = |source| WriteError::Swap { path: self.out.clone(), source };
         match fs::symlink_metadata(&self.out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -203,12 +211,49 @@ impl Staging {
                     }
                     return Err(swap_err(e));
                 }
-                fs::remove_dir_all(&old)
-                    .map_err(|source| WriteError::Prepare { path: old.clone(), source })?;
+                cleanup = Cleanup(Some(remove_in_background(old)));
             }
         }
         self.committed = true;
-        Ok(())
+        Ok(cleanup)
+    }
+}
+
+/// The background removal of a replaced output tree.
+pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
+
+impl Cleanup {
+    /// Waits until the previous output is gone (tests; a process that must not leave it).
+    pub fn wait(self) {
+        if let Some(handle) = self.0 {
+            if handle.join().is_err() {
+                eprintln!("警告: 古い出力の削除が途中で止まりました（次のビルドで削除します）");
+            }
+        }
+    }
+}
+
+fn remove_in_background(dir: PathBuf) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        if let Err(e) = fs::remove_dir_all(&dir) {
+            // Not fatal: the portal is already in place; the next build sweeps it again.
+            if e.kind() != io::ErrorKind::NotFound {
+                eprintln!("警告: 古い出力 {} を削除できません: {e}", dir.display());
+            }
+        }
+    })
+}
+
+/// Starts removing `.public.old-*` trees a previous process left behind.
+fn sweep_leftovers(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
+    let prefix = format!(".{}.old-", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            // Detached on purpose: dropping the handle lets the build go on meanwhile.
+            drop(remove_in_background(e.path()));
+        }
     }
 }
 
@@ -234,7 +279,7 @@ mod tests {
         let out = dir.path().join("public");
         let s = Staging::new(&out).unwrap();
         s.write("a/b/index.html", b"one").unwrap();
-        s.commit().unwrap();
+        s.commit().unwrap().wait();
         assert_eq!(fs::read(out.join("a/b/index.html")).unwrap(), b"one");
 
         let s = Staging::new(&out).unwrap();
@@ -245,7 +290,7 @@ mod tests {
 
         let s = Staging::new(&out).unwrap();
         s.write("x.txt", b"three").unwrap();
-        s.commit().unwrap();
+        s.commit().unwrap().wait();
         assert!(!out.join("a").exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "old tree removed");
     }
@@ -258,14 +303,14 @@ mod tests {
         let s = Staging::new(&out).unwrap();
         s.write("same/index.html", b"same").unwrap();
         s.write("changed.html", b"old").unwrap();
-        s.commit().unwrap();
+        s.commit().unwrap().wait();
         let ino = fs::metadata(out.join("same/index.html")).unwrap().ino();
 
         let s = Staging::new(&out).unwrap().reuse_previous();
         s.write("same/index.html", b"same").unwrap();
         s.write("changed.html", b"new").unwrap();
         assert_eq!(s.reused(), 1);
-        s.commit().unwrap();
+        s.commit().unwrap().wait();
         assert_eq!(fs::metadata(out.join("same/index.html")).unwrap().ino(), ino, "linked, not rewritten");
         assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"new");
         assert_eq!(fs::metadata(out.join("same/index.html")).unwrap().nlink(), 1, "old tree removed");

@@ -238,7 +238,9 @@ pub fn build_content(
     })?;
 
     let (files, bytes, reused) = (staging.files(), staging.bytes(), staging.reused());
-    timer.time("swap", || staging.commit())?;
+    // The previous output is removed in the background (see `write`); not waited for.
+    let cleanup = timer.time("swap", || staging.commit())?;
+    drop(cleanup);
 
     let ns = |a: &std::sync::atomic::AtomicU64| Duration::from_nanos(a.load(std::sync::atomic::Ordering::Relaxed));
     Ok(BuildReport {
