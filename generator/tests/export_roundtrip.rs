@@ -237,3 +237,22 @@ fn the_whole_sample_site_exports_valid_hsds_with_schedules_and_accessibility() {
     let published = content.resources.iter().filter(|r| r.status != tsunagu::model::Status::Closed).count();
     assert_eq!(services.as_array().unwrap().len(), published);
 }
+
+/// Benchmark, not a check: time and size of the exports of a large content directory.
+///   TSUNAGU_SCALE_CONTENT=/path/to/content cargo test --release -p tsunagu --test export_roundtrip -- --ignored --nocapture
+#[test]
+#[ignore = "benchmark: needs TSUNAGU_SCALE_CONTENT (e.g. the national GSI import of tests/opendata/scale.sh)"]
+fn bench_exports_of_a_large_site() {
+    let Some(dir) = std::env::var_os("TSUNAGU_SCALE_CONTENT") else {
+        panic!("set TSUNAGU_SCALE_CONTENT to a content directory");
+    };
+    let content = load(Path::new(&dir));
+    let started = std::time::Instant::now();
+    let files = tsunagu::export::files(&content);
+    let elapsed = started.elapsed();
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    println!("export::files: {} resources → {} files, {:.1} MB in {:.2} s", content.resources.len(), files.len(), bytes as f64 / 1e6, elapsed.as_secs_f64());
+    let started = std::time::Instant::now();
+    let entries = tsunagu::export::catalogue(&content, files.iter().map(|f| tsunagu::export::stat(&f.path, &f.bytes)));
+    println!("catalogue entries: {} in {:.2} s", entries.len(), started.elapsed().as_secs_f64());
+}
