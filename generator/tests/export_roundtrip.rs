@@ -11,10 +11,13 @@ use std::path::Path;
 use import_support::*;
 use serde_json::Value;
 
+/// (id, name, (lat, lon)) of one imported record.
+type Record = (String, String, Option<(f64, f64)>);
+
 struct Built {
     _content: tempfile::TempDir,
     out: tempfile::TempDir,
-    imported: Vec<(String, String, Option<(f64, f64)>)>,
+    imported: Vec<Record>,
 }
 
 fn build_toyoake() -> Built {

@@ -67,7 +67,7 @@ fn reimport_keeps_hand_edits_updates_owned_fields_and_closes_removed_rows() {
     let work = tempfile::tempdir().unwrap();
     let edition1 = work.path().join("232297.json");
     std::fs::copy(fixture("gsi-emergency-232297.json"), &edition1).unwrap();
-    run(&args(c.path(), &[edition1.clone()]));
+    run(&args(c.path(), std::slice::from_ref(&edition1)));
 
     // The municipality takes over the name of one record and adds a phone and a comment.
     let id = "gsi-emergency-e2322900001201";

@@ -38,7 +38,7 @@ fn toyoake_clinics_are_placed_at_their_town_and_marked_approximate() {
 fn an_exact_duplicate_row_is_reported_on_its_second_line() {
     let c = content_dir();
     let f = fixture("medical-codes.csv");
-    let o = run(&args(c.path(), &[f.clone()]));
+    let o = run(&args(c.path(), std::slice::from_ref(&f)));
     let d = o.issues.iter().find(|i| i.skip == Some(Skip::Duplicate)).unwrap();
     let first = line_of(&f, "080110478");
     assert_eq!(d.row, first + 1);

@@ -54,7 +54,7 @@ fn an_unrecognised_file_fails_the_whole_import() {
 fn mojibake_is_repaired_and_swapped_coordinates_put_right() {
     let c = content_dir();
     let f = fixture("ishikawa-aed-mojibake.csv");
-    let o = run(&args(c.path(), &[f.clone()]));
+    let o = run(&args(c.path(), std::slice::from_ref(&f)));
     assert_eq!(o.encodings[0].1, Detected::RepairedMojibake);
     assert_eq!(o.summary.added, 6);
     let v = yaml(c.path(), "aed-170003-ff0000000216");
@@ -77,7 +77,7 @@ fn mojibake_is_repaired_and_swapped_coordinates_put_right() {
 fn a_longitude_without_decimal_point_is_reported() {
     let c = content_dir();
     let f = fixture("ishikawa-toilet.csv");
-    let mut a = args(c.path(), &[f.clone()]);
+    let mut a = args(c.path(), std::slice::from_ref(&f));
     a.mapping = Some(fixture("ishikawa-toilet-all.yaml"));
     let o = run(&a);
     let i = issue(&o, line_of(&f, "LL0000000020"), "13674703").unwrap();
@@ -119,7 +119,7 @@ fn old_recommended_layout_with_half_width_kana() {
 fn rows_without_coordinates_and_without_a_town_are_kept_and_reported() {
     let c = content_dir();
     let f = fixture("oita-aed.csv");
-    let o = run(&args(c.path(), &[f.clone()]));
+    let o = run(&args(c.path(), std::slice::from_ref(&f)));
     assert_eq!(o.summary.added, 12);
     let i = issue(&o, line_of(&f, "道の駅宇目"), "座標がありません").unwrap();
     assert!(i.message.contains("地図には載りません"));
@@ -134,7 +134,7 @@ fn rows_without_coordinates_and_without_a_town_are_kept_and_reported() {
 fn a_mapping_reads_metadata_lines_and_a_lat_lon_cell() {
     let c = content_dir();
     let f = fixture("takamatsu-aed.csv");
-    let mut a = args(c.path(), &[f.clone()]);
+    let mut a = args(c.path(), std::slice::from_ref(&f));
     a.mapping = Some(fixture("takamatsu-aed-mapping.yaml"));
     let o = run(&a);
     assert_eq!(o.summary.added, 5);

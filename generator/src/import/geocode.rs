@@ -88,7 +88,7 @@ impl TownTable {
         }
         for (_, towns) in &mut cities {
             // Longest first, so 「栄町南館」 wins over 「栄町」 when both exist.
-            towns.sort_by(|a, b| b.key.chars().count().cmp(&a.key.chars().count()));
+            towns.sort_by_key(|t| std::cmp::Reverse(t.key.chars().count()));
         }
         let mut city_index = HashMap::new();
         for (i, (city, _)) in cities.iter().enumerate() {
