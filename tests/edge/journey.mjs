@@ -228,6 +228,10 @@ async function main() {
       const missing = await fetch(BASE + '/no-such-page/');
       assert.equal(missing.status, 404);
       assert.match(await missing.text(), /<html/i);
+      const data = await fetch(BASE + '/data/resources.geojson');
+      assert.equal(data.status, 200);
+      assert.equal(data.headers.get('access-control-allow-origin'), '*', 'open data can be fetched by other sites');
+      assert.equal(data.headers.get('x-content-type-options'), 'nosniff', 'and keeps the common headers');
       const hdr = await fetch(BASE + '/_headers');
       assert.equal(hdr.status, 404, '_headers itself is not served');
     });

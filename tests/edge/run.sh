@@ -16,7 +16,9 @@ OUT="$PWD/tests/out/edge"
 rm -rf "$OUT"
 mkdir -p "$OUT" tests/artifacts
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# node is the one tool setup.sh guarantees (no python3 or curl needed on a fresh machine).
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+http_ok() { node -e 'fetch(process.argv[1], { redirect: "manual" }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$1"; }
 
 GROUPS_TO_STOP=()
 stop_all() {
@@ -29,13 +31,13 @@ trap stop_all EXIT
 # wait_ready URL LOG SECONDS: polls until URL answers 200; on timeout shows the log.
 wait_ready() {
   local url=$1 log=$2 limit=$3 start=$SECONDS
-  until curl -sf -o /dev/null "$url"; do
+  until http_ok "$url"; do
     if (( SECONDS - start > limit )); then
       echo "not ready after ${limit}s: $url" >&2
       tail -40 "$log" >&2
       return 1
     fi
-    sleep 0.1
+    sleep 0.2
   done
 }
 
