@@ -117,3 +117,14 @@ fn city_filter_keeps_one_town_of_a_nationwide_file() {
     let again = run(&by_code);
     assert_eq!((again.summary.added, again.summary.unchanged), (0, 3));
 }
+
+#[test]
+fn a_designated_city_is_found_by_its_wards() {
+    // The municipality column holds the ward for 政令市 (名古屋市昭和区).
+    let c = content_dir();
+    let mut a = args(c.path(), &[fixture("mhlw-kaigo-520.csv")]);
+    a.city = Some("名古屋市".into());
+    let o = run(&a);
+    assert_eq!(o.summary.added, 1);
+    assert_eq!(yaml(c.path(), "kaigo-520-2350780025")["address"]["town"].as_str(), Some("川名山町"));
+}

@@ -159,7 +159,8 @@ fn with_kanji_chome(s: &str) -> Option<String> {
         r
     } else if let Some(r) = after.strip_prefix('-') {
         r
-    } else if after.is_empty() || after.starts_with('番') {
+    } else if after.is_empty() || after.starts_with('番') || after.starts_with('地') {
+        // 「栄町3番地」, 「栄町3地内」 (GSI), 「栄町3地先」.
         after
     } else {
         return None;
@@ -202,6 +203,13 @@ mod tests {
         let b = TownTable::aichi().locate("西春日井郡豊山町豊場高前８０").unwrap();
         assert_eq!(a.town, "大字豊場");
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn gsi_full_width_addresses_with_chinai_find_their_town() {
+        // 「愛知県常滑市栄町３地内」: one of the 32 GSI addresses with full-width digits and 地内.
+        let p = TownTable::aichi().locate("愛知県常滑市栄町３地内").unwrap();
+        assert_eq!((p.city.as_str(), p.town.as_str()), ("常滑市", "栄町三丁目"));
     }
 
     #[test]
