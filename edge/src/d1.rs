@@ -160,10 +160,10 @@ fn js_err(e: JsValue) -> DbError {
         v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| v.as_string())
     };
     let mut text = message(&e).unwrap_or_else(|| format!("{e:?}"));
-    if let Some(cause) = e.dyn_ref::<js_sys::Error>().map(|e| e.cause()).as_ref().and_then(message) {
-        if !text.contains(&cause) {
-            text = format!("{text}: {cause}");
-        }
+    if let Some(cause) = e.dyn_ref::<js_sys::Error>().map(|e| e.cause()).as_ref().and_then(message)
+        && !text.contains(&cause)
+    {
+        text = format!("{text}: {cause}");
     }
     if text.contains("SQLITE_CONSTRAINT") || text.contains("constraint failed") {
         DbError::Constraint(text)
