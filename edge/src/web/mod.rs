@@ -8,6 +8,7 @@ mod people;
 mod signin;
 
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,7 +20,7 @@ pub use ctx::{Ctx, Signed};
 use crate::AppState;
 use crate::access::{Action, Decision};
 use crate::audit::{self, Outcome};
-use crate::store::DbError;
+use crate::store::{DbError, DbExt};
 
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -104,11 +105,33 @@ async fn guard(
         .unwrap_or_else(|_| "-".into());
     req.extensions_mut()
         .insert(ctx::RequestId(request_id.clone()));
-    let mut res = if is_state_changing(req.method()) && !same_origin(&state, req.headers()) {
-        WebError::CrossSite.into_response()
+    // Who sent a state-changing request, captured before the handler consumes it, so a
+    // refused forgery can be audited whichever layer refused it.
+    let sender = if is_state_changing(req.method()) {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, &state).await;
+        let path = parts.uri.path().to_owned();
+        req = axum::extract::Request::from_parts(parts, body);
+        ctx.ok().map(|c| (c, path))
+    } else {
+        None
+    };
+    let mut res = if sender.is_some() && !same_origin(&state, req.headers()) {
+        let why = cross_site_detail(req.headers());
+        let mut res = WebError::CrossSite.into_response();
+        res.extensions_mut().insert(Forgery(why));
+        res
     } else {
         next.run(req).await
     };
+    if let (Some(Forgery(why)), Some((ctx, path))) =
+        (res.extensions_mut().remove::<Forgery>(), &sender)
+    {
+        // The refusal stands either way; a failed audit write must still be seen by the operator.
+        if let Err(e) = audit_forgery(&state, ctx, path, why).await {
+            eprintln!("tsunagu-edge: could not audit a refused forged request: {e}");
+        }
+    }
     let h = res.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
@@ -142,6 +165,71 @@ async fn guard(
         h.insert("x-request-id", v);
     }
     res
+}
+
+/// Marks a response that refused a forged request (bad CSRF token or cross-site sender),
+/// with the reason for the audit row; `guard` writes the row and removes the mark.
+#[derive(Debug, Clone)]
+struct Forgery(String);
+
+/// The cross-site evidence as sent (attacker-controlled, so cut short).
+fn cross_site_detail(h: &axum::http::HeaderMap) -> String {
+    let get = |k| {
+        h.get(k)
+            .map(|v| {
+                String::from_utf8_lossy(v.as_bytes())
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            })
+            .unwrap_or_else(|| "-".into())
+    };
+    format!(
+        "cross-site: origin={} sec-fetch-site={}",
+        get(header::ORIGIN.as_str()),
+        get("sec-fetch-site")
+    )
+}
+
+/// One `csrf_rejected` / denied row: the session's user when the request carried a live
+/// session cookie, the path as target. Read-only lookup: a forged request must not keep
+/// the victim's session alive the way a real request does.
+async fn audit_forgery(
+    state: &AppState,
+    ctx: &Ctx,
+    path: &str,
+    why: String,
+) -> Result<(), DbError> {
+    let actor = match ctx.cookie.as_deref() {
+        Some(raw) => state
+            .db
+            .as_ref()
+            .query_opt(
+                "SELECT u.id, u.login, u.org_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?1",
+                crate::params![crate::auth::sha256_hex(raw)],
+            )
+            .await?
+            .map(|r| Ok::<_, DbError>((r.i64("id")?, r.string("login")?, r.i64("org_id")?)))
+            .transpose()?,
+        None => None,
+    };
+    audit::record(
+        state.db.as_ref(),
+        audit::Entry {
+            at: state.clock.now(),
+            actor_id: actor.as_ref().map(|a| a.0),
+            actor_login: actor.as_ref().map_or("", |a| a.1.as_str()),
+            org_id: actor.as_ref().map(|a| a.2),
+            action: "csrf_rejected",
+            target_type: "path",
+            target_id: path.chars().take(300).collect(),
+            outcome: Outcome::Denied,
+            ip: &ctx.ip,
+            request_id: &ctx.request_id,
+            detail: why,
+        },
+    )
+    .await
 }
 
 fn is_state_changing(m: &Method) -> bool {
@@ -188,9 +276,9 @@ pub enum WebError {
     /// 303 to where the half-finished sign-in continues.
     #[error("redirect")]
     Redirect(String),
-    /// 403: bad or missing CSRF token.
+    /// 403: missing (`missing: true`) or wrong CSRF token.
     #[error("csrf token")]
-    Csrf,
+    Csrf { missing: bool },
     /// 403: cross-site state-changing request.
     #[error("cross-site request")]
     CrossSite,
@@ -229,8 +317,9 @@ impl IntoResponse for WebError {
             WebError::Redirect(to) => return Redirect::to(to).into_response(),
             WebError::NotFound => (StatusCode::NOT_FOUND, "見つかりません", "お探しのページは見つからないか、閲覧する権限がありません。".to_owned()),
             WebError::Forbidden => (StatusCode::FORBIDDEN, "権限がありません", "この操作を行う権限がありません。".to_owned()),
-            WebError::Csrf => (StatusCode::FORBIDDEN, "送信を受け付けられません", "画面の有効期限が切れたか、不正な送信です。ページを開き直してから、もう一度操作してください。".to_owned()),
-            WebError::CrossSite => (StatusCode::FORBIDDEN, "送信を受け付けられません", "他のサイトからの送信は受け付けません。".to_owned()),
+            WebError::Csrf { missing: true } => (StatusCode::FORBIDDEN, "送信を受け付けられません", "送信内容に確認用トークンがないため、受け付けませんでした。ページを開き直してから、もう一度操作してください。".to_owned()),
+            WebError::Csrf { missing: false } => (StatusCode::FORBIDDEN, "送信を受け付けられません", "確認用トークンが一致しないため、受け付けませんでした（画面の有効期限切れ、または不正な送信）。ページを開き直してから、もう一度操作してください。".to_owned()),
+            WebError::CrossSite => (StatusCode::FORBIDDEN, "送信を受け付けられません", "他のサイトから送られた操作のため、受け付けませんでした。このサイトの画面から操作してください。".to_owned()),
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, "入力を確認してください", m.clone()),
             WebError::Internal(detail) => {
                 eprintln!("tsunagu-edge: internal error: {detail}");
@@ -242,7 +331,16 @@ impl IntoResponse for WebError {
             None,
             html! { h1 { (title) } p { (msg) } p { a href="/pro/" { "トップへ戻る" } } },
         );
-        (status, body).into_response()
+        let mut res = (status, body).into_response();
+        if let WebError::Csrf { missing } = self {
+            let why = if missing {
+                "csrf token missing"
+            } else {
+                "csrf token mismatch"
+            };
+            res.extensions_mut().insert(Forgery(why.into()));
+        }
+        res
     }
 }
 
@@ -325,6 +423,8 @@ pub(crate) fn check_csrf(expected: &str, given: &str) -> WebResult<()> {
     if ok && !expected.is_empty() {
         Ok(())
     } else {
-        Err(WebError::Csrf)
+        Err(WebError::Csrf {
+            missing: given.is_empty(),
+        })
     }
 }
