@@ -4,13 +4,12 @@
 //! within one field (see `tokenize`): this is what makes precision exact instead of
 //! "all bigrams somewhere in the page".
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::field::Field;
 use crate::normalize::normalize;
-use crate::tokenize::{Token, index_tokens};
+use crate::tokenize::each_index_token;
 
 /// One document to index, in result order (ties in relevance keep this order).
 #[derive(Debug, Clone)]
@@ -31,39 +30,64 @@ pub(crate) type Postings = Vec<(u32, u32)>;
 
 /// Token → postings sorted by document then packed position.
 pub(crate) struct Inverted {
-    pub tokens: HashMap<String, Postings>,
+    pub tokens: FxHashMap<Box<str>, Postings>,
     pub postings: usize,
 }
 
-/// Tokenizes every document (in parallel) and merges the postings.
+/// Documents per parallel batch: large enough that each batch's own map pays off,
+/// small enough to keep both cores busy.
+const BATCH: usize = 512;
+
+/// Tokenizes every document and merges the postings. Each batch of documents builds
+/// its own map in parallel (a key is allocated once per batch, not once per token);
+/// the batch maps are then merged in document order, so postings stay sorted by
+/// document.
 pub(crate) fn invert(docs: &[Document]) -> Inverted {
-    let per_doc: Vec<Vec<(String, u32)>> = docs.par_iter().map(doc_tokens).collect();
-    let mut tokens: HashMap<String, Postings> = HashMap::new();
+    let batches: Vec<FxHashMap<Box<str>, Postings>> = docs
+        .par_chunks(BATCH)
+        .enumerate()
+        .map(|(b, chunk)| {
+            let mut map: FxHashMap<Box<str>, Postings> = FxHashMap::default();
+            for (i, doc) in chunk.iter().enumerate() {
+                doc_tokens(doc, (b * BATCH + i) as u32, &mut map);
+            }
+            map
+        })
+        .collect();
+    let mut tokens: FxHashMap<Box<str>, Postings> = FxHashMap::default();
     let mut postings = 0;
-    for (doc, toks) in per_doc.into_iter().enumerate() {
-        for (text, packed) in toks {
-            postings += 1;
-            tokens.entry(text).or_default().push((doc as u32, packed));
+    for batch in batches {
+        for (text, mut list) in batch {
+            postings += list.len();
+            match tokens.get_mut(&text) {
+                Some(all) => all.append(&mut list),
+                None => {
+                    tokens.insert(text, list);
+                }
+            }
         }
     }
-    // Each doc's tokens were produced field by field; sort positions within a doc.
+    // Within one document, fields were visited in part order: sort positions.
     tokens.par_iter_mut().for_each(|(_, p)| p.sort_unstable());
     Inverted { tokens, postings }
 }
 
-fn doc_tokens(doc: &Document) -> Vec<(String, u32)> {
+fn doc_tokens(doc: &Document, n: u32, map: &mut FxHashMap<Box<str>, Postings>) {
     let mut next_ord = [0u32; 8];
-    let mut buf: Vec<Token> = Vec::new();
-    let mut out = Vec::new();
     for (field, text) in &doc.parts {
         let f = field.id() as usize;
-        buf.clear();
         // +1: a gap between parts of one field.
         let start = if next_ord[f] == 0 { 0 } else { next_ord[f] + 1 };
-        next_ord[f] = index_tokens(&normalize(text), start, &mut buf);
-        out.extend(buf.drain(..).map(|t| (t.text, t.ord * 8 + field.id())));
+        next_ord[f] = each_index_token(&normalize(text), start, |token, ord| {
+            let posting = (n, ord * 8 + field.id());
+            match map.get_mut(token) {
+                Some(list) => list.push(posting),
+                None => {
+                    map.insert(token.into(), vec![posting]);
+                }
+            }
+        });
     }
-    out
 }
 
 #[cfg(test)]
@@ -83,7 +107,7 @@ mod tests {
     fn parts_of_one_field_do_not_join() {
         let inv = invert(&[doc(&[(Field::Tags, "温泉"), (Field::Tags, "体操")])]);
         // 泉 ends the first part at ordinal 1; 体操 starts after a gap, at 3.
-        assert_eq!(inv.tokens["泉"], vec![(0, 8 + 2)]);
+        assert_eq!(inv.tokens["泉" as &str], vec![(0, 8 + 2)]);
         assert_eq!(inv.tokens["体操"], vec![(0, 3 * 8 + 2)]);
         assert!(!inv.tokens.contains_key("泉体"));
     }

@@ -112,8 +112,15 @@ fn segments(normalized: &str) -> Vec<Segment> {
 /// Returns the ordinal after the last token (callers chain the parts of a field with a
 /// gap, so no query matches across two parts).
 pub fn index_tokens(normalized: &str, start: u32, out: &mut Vec<Token>) -> u32 {
+    each_index_token(normalized, start, |text, ord| out.push(Token { text: text.to_string(), ord }))
+}
+
+/// Like [`index_tokens`], calling `emit(token, ordinal)` instead of allocating a
+/// `String` per token (the index build's hot path).
+pub fn each_index_token(normalized: &str, start: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
     let mut ord = start;
     let mut emitted = false;
+    let mut buf = [0u8; 8];
     for seg in segments(normalized) {
         match seg {
             Segment::Sep => {
@@ -123,21 +130,24 @@ pub fn index_tokens(normalized: &str, start: u32, out: &mut Vec<Token>) -> u32 {
             }
             Segment::Cjk(run) => {
                 for (i, pair) in run.windows(2).enumerate() {
-                    out.push(Token { text: pair.iter().collect(), ord: ord + i as u32 });
+                    let a = pair[0].encode_utf8(&mut buf).len();
+                    let b = pair[1].encode_utf8(&mut buf[a..]).len();
+                    // Both halves were written from chars, so the bytes are UTF-8.
+                    let text = std::str::from_utf8(&buf[..a + b]).unwrap_or_default();
+                    emit(text, ord + i as u32);
                 }
                 let last = run.len() - 1;
-                out.push(Token { text: run[last].to_string(), ord: ord + last as u32 });
+                emit(run[last].encode_utf8(&mut buf), ord + last as u32);
                 ord += run.len() as u32;
                 emitted = true;
             }
             Segment::Word(groups) => {
-                let joined: String = groups.concat();
                 if groups.len() > 1 {
                     for k in 1..groups.len() {
-                        out.push(Token { text: groups[k..].concat(), ord });
+                        emit(&groups[k..].concat(), ord);
                     }
                 }
-                out.push(Token { text: joined, ord });
+                emit(&groups.concat(), ord);
                 ord += 1;
                 emitted = true;
             }

@@ -160,7 +160,7 @@ fn write_index_chunks(
     files: &mut Vec<IndexFile>,
     stats: &mut Stats,
 ) -> Vec<(String, String)> {
-    let mut entries: Vec<(String, Vec<(u32, u32)>)> = inverted.tokens.into_iter().collect();
+    let mut entries: Vec<(Box<str>, Vec<(u32, u32)>)> = inverted.tokens.into_iter().collect();
     entries.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     stats.tokens = entries.len();
 
@@ -179,7 +179,7 @@ fn write_index_chunks(
             out.push(close_chunk(n, first.take(), &mut chunk, files, stats));
         }
         if first.is_none() {
-            first = Some(token);
+            first = Some(token.into_string());
             chunk.push('{');
         } else {
             chunk.push(',');
