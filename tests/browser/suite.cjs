@@ -115,6 +115,29 @@ async function openSearch(page, base, query) {
     assert(/ここから約\d+m/.test(first), `distance text ${first}`);
   });
 
+  await test('without JavaScript, the search page\'s category and area lists reach every resource', async () => {
+    const nojs = await context.newPage();
+    const cdp = await context.newCDPSession(nojs);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    await nojs.goto(`${base}/search/?q=${encodeURIComponent('体操')}`);
+    assert(await nojs.isVisible('.browse'), 'category list not shown');
+    const start = await nojs.$$eval('.browse a', as => as.map(a => a.getAttribute('href')));
+    const seen = new Set(start), queue = [...start], found = new Set();
+    while (queue.length) {
+      const url = queue.shift();
+      await nojs.goto(base + url);
+      const links = await nojs.$$eval('main a[href^="/"]', as => as.map(a => a.getAttribute('href')));
+      for (const l of links) {
+        const m = /^\/resources\/([^/]+)\/$/.exec(l);
+        if (m) { found.add(m[1]); continue; }
+        // Follow list pages only: categories, areas and their pages.
+        if (/^\/(categories|areas)\//.test(l) && !seen.has(l)) { seen.add(l); queue.push(l); }
+      }
+    }
+    assertSameSet([...found], expected.ALL, 'reachable without JavaScript');
+    await nojs.close();
+  });
+
   // ---- map ---------------------------------------------------------------------------
   await test('map shows a marker for every resource with a location, tiles blocked', async () => {
     await page.goto(`${base}/map/`);

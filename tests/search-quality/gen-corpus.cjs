@@ -71,7 +71,8 @@ for (let i = 0; i < N; i++) {
   const stem = town[1] + suf, stemKana = town[2] + SUFFIX_KANA[suf];
   const outside = kind.outside && rand() < kind.outside;
   let phone;
-  do { phone = `0562-9${Math.floor(rand() * 8) + 1}-${String(Math.floor(rand() * 10000)).padStart(4, '0')}`; } while (usedPhones.has(phone));
+  // 900,000 possible numbers, so even 100,000 records find a free one quickly.
+  do { phone = `0562-${10 + Math.floor(rand() * 90)}-${String(Math.floor(rand() * 10000)).padStart(4, '0')}`; } while (usedPhones.has(phone));
   usedPhones.add(phone);
   const id = `r${String(i).padStart(6, '0')}`;
   const rec = {
