@@ -11,7 +11,14 @@ const [out, nArg, seedArg] = process.argv.slice(2);
 if (!out || !nArg) { console.error('usage: node gen-corpus.cjs <out-dir> <n> [seed]'); process.exit(2); }
 const N = Number(nArg);
 let seed = Number(seedArg || 42);
-const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+// mulberry32: 32-bit integer arithmetic (Math.imul), so the sequence is exact in JS
+// doubles and does not fall into a short cycle.
+const rand = () => {
+  seed = (seed + 0x6D2B79F5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 const pick = a => a[Math.floor(rand() * a.length)];
 
 const ROOT = path.resolve(__dirname, '../..');
