@@ -18,6 +18,7 @@ pub fn stage_ja(name: &str) -> &str {
         "search+exports" => "検索索引・オープンデータ",
         "render+write" => "ページ生成と書き出し",
         "geojson" => "GeoJSON",
+        "search+exports write" => "検索索引・オープンデータの書き出し",
         "data" => "サイトマップ・その他",
         "assets" => "静的ファイル",
         "swap" => "出力の入れ替え",

@@ -198,6 +198,11 @@ pub fn build_content(
     })?;
     let data_files = crate::export::catalogue(content, geo_stats.into_iter().chain(extra.iter().map(|f| crate::export::stat(&f.path, &f.bytes))));
 
+    // Written now and dropped, so their bytes are not held while pages render: peak
+    // memory is then the larger of the two stages, not their sum.
+    timer.time("search+exports write", || extra.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes)))?;
+    drop(extra);
+
     let pages = PageSet::new(&ix, opts.build_date(), provided.clone(), data_files);
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
@@ -225,7 +230,6 @@ pub fn build_content(
         staging.write("robots.txt", crate::seo::robots(base).as_bytes())?;
         // Security headers for the static host (wrangler assets); see headers.rs.
         staging.write("_headers", crate::headers::file(&content.site).as_bytes())?;
-        extra.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes))?;
         Ok(())
     })?;
 
