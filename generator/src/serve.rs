@@ -12,10 +12,12 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use notify::{RecursiveMode, Watcher};
+use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::build::{self, BuildArgs};
@@ -43,8 +45,10 @@ pub enum ServeError {
     Server(std::io::Error),
 }
 
-/// The portal's Router: `workspace` routes first (when given), then the files of
-/// `public`, then the 404 page with status 404.
+/// The portal's Router. Paths under `/pro` and `/api` belong to `workspace` (when given),
+/// known or not: an unknown one gets the workspace's own 404 with its private-data
+/// headers, never the portal's page. Everything else is a file of `public`, or the
+/// portal's 404 page with status 404.
 pub fn router(public: &Path, workspace: Option<Router>) -> Router {
     let not_found_page = public.join("404.html");
     let not_found = move || {
@@ -57,7 +61,33 @@ pub fn router(public: &Path, workspace: Option<Router>) -> Router {
         }
     };
     let files = ServeDir::new(public).append_index_html_on_directories(true).fallback(not_found.into_service());
-    workspace.unwrap_or_default().fallback_service(files)
+    let Some(workspace) = workspace else {
+        return Router::new().fallback_service(files);
+    };
+    // Dispatch by prefix instead of `workspace.fallback_service(files)`: that would replace
+    // the workspace's own fallback, so unknown private paths would fall through to the portal.
+    Router::new().fallback(move |req: Request| {
+        let (workspace, files) = (workspace.clone(), files.clone());
+        async move {
+            let res = if is_workspace_path(req.uri().path()) {
+                workspace.oneshot(req).await.map(IntoResponse::into_response)
+            } else {
+                files.oneshot(req).await.map(IntoResponse::into_response)
+            };
+            match res {
+                Ok(r) => r,
+                Err(never) => match never {},
+            }
+        }
+    })
+}
+
+/// `/pro`, `/api` and everything below them (not `/professional/`, a portal page slug).
+fn is_workspace_path(path: &str) -> bool {
+    ["/pro", "/api"].iter().any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// Builds once; `Ok(true)` when the portal was (re)written.
