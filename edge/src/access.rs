@@ -145,6 +145,21 @@ pub async fn decide(
     Ok(rule(user.role, action, facts))
 }
 
+/// Several actions on one person from a single facts query: a page that shows or hides
+/// links for several actions would otherwise pay one D1 round trip per action.
+pub async fn decide_each<const N: usize>(
+    db: &dyn Db,
+    user: &User,
+    actions: [Action; N],
+    person_id: i64,
+) -> Result<[Decision; N], DbError> {
+    if user.disabled {
+        return Ok([Decision::Forbidden; N]);
+    }
+    let f = facts(db, user.id, person_id).await?;
+    Ok(actions.map(|a| rule(user.role, a, f)))
+}
+
 pub async fn facts(db: &dyn Db, user_id: i64, person_id: i64) -> Result<Facts, DbError> {
     let rows = db
         .query(

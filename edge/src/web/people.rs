@@ -386,10 +386,9 @@ async fn person_page(
     let p = ppl::get(db, pid).await?.ok_or(WebError::NotFound)?;
     let consents = ppl::consents(db, pid).await?;
     let team = ppl::team(db, pid, false).await?;
-    let can_read =
-        access::decide(db, &s.user, Action::TimelineRead, Some(pid)).await? == Decision::Allow;
-    let can_edit =
-        access::decide(db, &s.user, Action::PersonEdit, Some(pid)).await? == Decision::Allow;
+    let [read, edit] =
+        access::decide_each(db, &s.user, [Action::TimelineRead, Action::PersonEdit], pid).await?;
+    let (can_read, can_edit) = (read == Decision::Allow, edit == Decision::Allow);
     let tl = if can_read {
         Some(timeline::page(db, pid, s.user.id, before, state.config.page_size, now).await?)
     } else {
