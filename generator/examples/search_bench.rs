@@ -13,6 +13,17 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU seconds (user + system) of this process so far, from /proc/self/stat (clock
+/// ticks, 100 per second on Linux): on a shared machine wall time overstates the cost.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let content = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("usage: search_bench <content-dir> [out-dir]"))?);
@@ -23,9 +34,11 @@ fn main() -> anyhow::Result<()> {
     let load_s = t.elapsed().as_secs_f64();
     let rss_before = peak_rss_mib();
 
+    let cpu0 = cpu_seconds();
     let t = Instant::now();
     let (files, stats) = tsunagu::search_index::files_with(&loaded.content, &tsunagu_search::Options::default());
     let index_s = t.elapsed().as_secs_f64();
+    let index_cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a);
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
 
     if let Some(out) = &out {
@@ -39,7 +52,7 @@ fn main() -> anyhow::Result<()> {
     }
     println!("resources:        {}", loaded.content.resources.len());
     println!("load (YAML):      {load_s:.2} s");
-    println!("index build:      {index_s:.2} s");
+    println!("index build:      {index_s:.2} s wall, {} CPU", index_cpu.map_or("?".into(), |c| format!("{c:.2} s")));
     println!("index files:      {} ({} index chunks)", files.len(), stats.index_chunks);
     println!("index size:       {:.1} MB uncompressed", bytes as f64 / 1e6);
     println!("tokens/postings:  {} / {}", stats.tokens, stats.postings);
