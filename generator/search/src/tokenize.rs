@@ -82,7 +82,9 @@ fn segments(normalized: &str) -> Vec<Segment> {
                 while i < chars.len() {
                     let c = chars[i];
                     if class(c) == Class::Word {
-                        groups.last_mut().map(|g| g.push(c));
+                        if let Some(g) = groups.last_mut() {
+                            g.push(c);
+                        }
                         i += 1;
                     } else if c == '-'
                         && chars[i - 1].is_ascii_digit()

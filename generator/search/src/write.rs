@@ -160,7 +160,7 @@ fn write_index_chunks(
     files: &mut Vec<IndexFile>,
     stats: &mut Stats,
 ) -> Vec<(String, String)> {
-    let mut entries: Vec<(Box<str>, Vec<(u32, u32)>)> = inverted.tokens.into_iter().collect();
+    let mut entries: Vec<(Box<str>, crate::index::Postings)> = inverted.tokens.into_iter().collect();
     entries.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     stats.tokens = entries.len();
 
