@@ -244,13 +244,24 @@ fn remove_in_background(dir: PathBuf) -> std::thread::JoinHandle<()> {
     })
 }
 
-/// Starts removing `.public.old-*` trees a previous process left behind.
+/// Starts removing `.public.old-*` trees a previous process left behind, and the
+/// `.public.tmp-<pid>-*` staging of builds that were killed (their process is gone;
+/// checked through /proc, so where there is no /proc staging is never swept, as it
+/// could belong to a build running right now).
 fn sweep_leftovers(out: &Path) {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
-    let prefix = format!(".{}.old-", name.to_string_lossy());
+    let name = name.to_string_lossy();
+    let old = format!(".{name}.old-");
+    let tmp = format!(".{name}.tmp-");
+    let can_check_pids = Path::new("/proc/self").exists();
     let Ok(entries) = fs::read_dir(parent) else { return };
     for e in entries.flatten() {
-        if e.file_name().to_string_lossy().starts_with(&prefix) {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let dead_staging = can_check_pids
+            && file.strip_prefix(&tmp).and_then(|rest| rest.split('-').next()).is_some_and(|pid| {
+                pid.parse::<u32>().is_ok_and(|p| p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists())
+            });
+        if file.starts_with(&old) || dead_staging {
             // Detached on purpose: dropping the handle lets the build go on meanwhile.
             drop(remove_in_background(e.path()));
         }
@@ -321,6 +332,27 @@ mod tests {
         s.write("same/index.html", b"other").unwrap();
         drop(s);
         assert_eq!(fs::read(out.join("same/index.html")).unwrap(), b"same", "previous output intact");
+    }
+
+    #[test]
+    fn staging_of_killed_builds_is_swept_and_live_staging_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // No process has pid 999999999 (Linux caps pids at 2^22).
+        let dead = dir.path().join(".public.tmp-999999999-1");
+        let live = dir.path().join(format!(".public.tmp-{}-1", std::process::id()));
+        let old = dir.path().join(".public.old-1-1");
+        for d in [&dead, &live, &old] {
+            fs::create_dir_all(d.join("a")).unwrap();
+        }
+        let s = Staging::new(&out).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while (dead.exists() || old.exists()) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(!dead.exists() && !old.exists(), "leftovers swept");
+        assert!(live.exists(), "a running build's staging is left alone");
+        drop(s);
     }
 
     #[test]
