@@ -120,10 +120,10 @@ impl Progress for Terminal {
     }
 
     fn page_done(&self) {
-        if self.mode == Mode::Bar {
-            if let Some(bar) = self.bar.get() {
-                bar.inc(1);
-            }
+        if self.mode == Mode::Bar
+            && let Some(bar) = self.bar.get()
+        {
+            bar.inc(1);
         }
     }
 }
@@ -136,7 +136,7 @@ pub fn group_digits(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -153,15 +153,6 @@ pub fn human_bytes(b: u64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers_read_naturally() {
-        assert_eq!(super::group_digits(1234567), "1,234,567");
-        assert_eq!(super::group_digits(999), "999");
-        assert_eq!(super::human_bytes(1536), "1.5 KB");
-    }
-}
 
 /// Prints content warnings, one `path:line:col: 警告: …` line each.
 pub fn print_warnings(warnings: &[crate::load::Diagnostic]) {
@@ -178,4 +169,14 @@ pub fn print_build_error(e: &crate::build::BuildError) {
         }
     }
     eprintln!("エラー: {e}");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(super::group_digits(1234567), "1,234,567");
+        assert_eq!(super::group_digits(999), "999");
+        assert_eq!(super::human_bytes(1536), "1.5 KB");
+    }
 }

@@ -225,10 +225,10 @@ pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
 impl Cleanup {
     /// Waits until the previous output is gone (tests; a process that must not leave it).
     pub fn wait(self) {
-        if let Some(handle) = self.0 {
-            if handle.join().is_err() {
-                eprintln!("警告: 古い出力の削除が途中で止まりました（次のビルドで削除します）");
-            }
+        if let Some(handle) = self.0
+            && handle.join().is_err()
+        {
+            eprintln!("警告: 古い出力の削除が途中で止まりました（次のビルドで削除します）");
         }
     }
 }

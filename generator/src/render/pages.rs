@@ -275,7 +275,8 @@ impl<'a> PageSet<'a> {
                 ("category.html", ctx)
             }
             Job::TagIndex | Job::AreaIndex => {
-                let (groups, title, desc, url): (&[(&String, &Group)], &str, String, fn(&str) -> String) = if matches!(job, Job::TagIndex) {
+                type UrlOf = fn(&str) -> String;
+                let (groups, title, desc, url): (&[(&String, &Group)], &str, String, UrlOf) = if matches!(job, Job::TagIndex) {
                     (&self.tags, "タグ一覧", format!("{site_name}の地域資源をタグから探せます。"), view::tag_url)
                 } else {
                     (&self.areas, "地区（町字）から探す", format!("{site_name}の地域資源を町字ごとに一覧できます。"), view::area_url)
