@@ -16,7 +16,10 @@ use tsunagu_edge::native::{self, Options};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let total: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(5000);
+    let total: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5000);
     let concurrency = 50;
     for pool in [false, true] {
         let dir = tempfile::tempdir()?;
@@ -25,9 +28,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if pool {
             db = db.on_blocking_pool();
         }
-        let opts = Options { demo: true, config: Config::default(), ..Default::default() };
-        let n = native::build(db.clone(), Arc::new(MemoryBlobs::default()), Arc::new(SystemClock), opts).await?;
-        let user = tsunagu_edge::accounts::by_login(&db, "nurse.sato").await?.ok_or("no demo nurse")?;
+        let opts = Options {
+            demo: true,
+            config: Config::default(),
+            ..Default::default()
+        };
+        let n = native::build(
+            db.clone(),
+            Arc::new(MemoryBlobs::default()),
+            Arc::new(SystemClock),
+            opts,
+        )
+        .await?;
+        let user = tsunagu_edge::accounts::by_login(&db, "nurse.sato")
+            .await?
+            .ok_or("no demo nurse")?;
         let (raw, _) = tsunagu_edge::auth::session::create(
             &db,
             user.id,

@@ -145,7 +145,11 @@ pub async fn search(db: &dyn Db, f: &Filter) -> Result<Vec<Row>, DbError> {
 /// leading `'`. Sign-in names in the log are whatever an attacker typed, so the export
 /// must not turn them into formulas on the auditor's machine (OWASP CSV injection).
 pub fn defang(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
 }
 
 /// CSV (UTF-8 with BOM, so Excel in Japan opens it correctly), times in JST.

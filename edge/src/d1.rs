@@ -32,7 +32,9 @@ pub struct D1Db {
 impl D1Db {
     pub fn new(db: worker::D1Database) -> Self {
         let sys: D1DatabaseSys = JsValue::from(db).unchecked_into();
-        D1Db { db: SendWrapper::new(sys) }
+        D1Db {
+            db: SendWrapper::new(sys),
+        }
     }
 
     fn prepare(&self, sql: &str, params: &[Value]) -> Result<D1StatementSys, DbError> {
@@ -40,23 +42,37 @@ impl D1Db {
         if params.is_empty() {
             return Ok(stmt);
         }
-        let args = params.iter().map(to_js).collect::<Result<Array, DbError>>()?;
+        let args = params
+            .iter()
+            .map(to_js)
+            .collect::<Result<Array, DbError>>()?;
         stmt.bind(args).map_err(js_err)
     }
 }
 
 impl Db for D1Db {
-    fn query<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFut<'a, Result<Vec<Row>, DbError>> {
+    fn query<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Value>,
+    ) -> BoxFut<'a, Result<Vec<Row>, DbError>> {
         Box::pin(SendFuture::new(async move {
             let stmt = self.prepare(sql, &params)?;
             // stmt.raw({ columnNames: true }) → [[names…], [row…], …]
-            let raw: Function = Reflect::get(&stmt, &"raw".into()).map_err(js_err)?.unchecked_into();
+            let raw: Function = Reflect::get(&stmt, &"raw".into())
+                .map_err(js_err)?
+                .unchecked_into();
             let opts = Object::new();
             Reflect::set(&opts, &"columnNames".into(), &JsValue::TRUE).map_err(js_err)?;
             let promise: Promise = raw.call1(&stmt, &opts).map_err(js_err)?.unchecked_into();
-            let out: Array = JsFuture::from(promise).await.map_err(js_err)?.unchecked_into();
+            let out: Array = JsFuture::from(promise)
+                .await
+                .map_err(js_err)?
+                .unchecked_into();
             let mut rows_js = out.iter();
-            let Some(names) = rows_js.next() else { return Ok(Vec::new()) };
+            let Some(names) = rows_js.next() else {
+                return Ok(Vec::new());
+            };
             let columns: Arc<[String]> = Array::from(&names)
                 .iter()
                 .map(|n| n.as_string().unwrap_or_default())
@@ -64,17 +80,26 @@ impl Db for D1Db {
                 .into();
             rows_js
                 .map(|r| {
-                    let values = Array::from(&r).iter().map(|v| from_js(&v)).collect::<Result<Vec<_>, _>>()?;
+                    let values = Array::from(&r)
+                        .iter()
+                        .map(|v| from_js(&v))
+                        .collect::<Result<Vec<_>, _>>()?;
                     Ok(Row::new(columns.clone(), values))
                 })
                 .collect()
         }))
     }
 
-    fn execute<'a>(&'a self, sql: &'a str, params: Vec<Value>) -> BoxFut<'a, Result<Exec, DbError>> {
+    fn execute<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Value>,
+    ) -> BoxFut<'a, Result<Exec, DbError>> {
         Box::pin(SendFuture::new(async move {
             let stmt = self.prepare(sql, &params)?;
-            let result = JsFuture::from(stmt.run().map_err(js_err)?).await.map_err(js_err)?;
+            let result = JsFuture::from(stmt.run().map_err(js_err)?)
+                .await
+                .map_err(js_err)?;
             exec_of(&result)
         }))
     }
@@ -90,8 +115,10 @@ impl Db for D1Db {
                 .iter()
                 .map(|s| self.prepare(&s.sql, &s.params).map(JsValue::from))
                 .collect::<Result<Array, DbError>>()?;
-            let results: Array =
-                JsFuture::from(self.db.batch(prepared).map_err(js_err)?).await.map_err(js_err)?.unchecked_into();
+            let results: Array = JsFuture::from(self.db.batch(prepared).map_err(js_err)?)
+                .await
+                .map_err(js_err)?
+                .unchecked_into();
             results.iter().map(|r| exec_of(&r)).collect()
         }))
     }
@@ -101,9 +128,15 @@ impl Db for D1Db {
 fn exec_of(result: &JsValue) -> Result<Exec, DbError> {
     let meta = Reflect::get(result, &"meta".into()).map_err(js_err)?;
     let num = |key: &str| -> Result<f64, DbError> {
-        Ok(Reflect::get(&meta, &key.into()).map_err(js_err)?.as_f64().unwrap_or(0.0))
+        Ok(Reflect::get(&meta, &key.into())
+            .map_err(js_err)?
+            .as_f64()
+            .unwrap_or(0.0))
     };
-    Ok(Exec { changes: num("changes")? as u64, last_insert_id: num("last_row_id")? as i64 })
+    Ok(Exec {
+        changes: num("changes")? as u64,
+        last_insert_id: num("last_row_id")? as i64,
+    })
 }
 
 fn to_js(v: &Value) -> Result<JsValue, DbError> {
@@ -111,7 +144,9 @@ fn to_js(v: &Value) -> Result<JsValue, DbError> {
         Value::Null => JsValue::NULL,
         Value::Integer(i) if i.abs() <= MAX_SAFE => JsValue::from_f64(*i as f64),
         Value::Integer(i) => {
-            return Err(DbError::Backend(format!("integer {i} is outside the ±2^53 range D1 can bind")));
+            return Err(DbError::Backend(format!(
+                "integer {i} is outside the ±2^53 range D1 can bind"
+            )));
         }
         Value::Real(f) => JsValue::from_f64(*f),
         Value::Text(s) => JsValue::from_str(s),
@@ -142,12 +177,18 @@ fn from_js(v: &JsValue) -> Result<Value, DbError> {
         // D1 hands BLOBs back as plain arrays of byte values.
         Array::from(v)
             .iter()
-            .map(|b| b.as_f64().filter(|n| (0.0..=255.0).contains(n)).map(|n| n as u8))
+            .map(|b| {
+                b.as_f64()
+                    .filter(|n| (0.0..=255.0).contains(n))
+                    .map(|n| n as u8)
+            })
             .collect::<Option<Vec<u8>>>()
             .map(Value::Blob)
             .ok_or_else(|| DbError::Backend("D1 returned an array that is not a BLOB".into()))
     } else {
-        Err(DbError::Backend(format!("D1 returned a value of unexpected type: {v:?}")))
+        Err(DbError::Backend(format!(
+            "D1 returned a value of unexpected type: {v:?}"
+        )))
     }
 }
 
@@ -157,10 +198,16 @@ fn from_js(v: &JsValue) -> Result<Value, DbError> {
 /// to [`DbError::Constraint`] like the SQLite backend does.
 fn js_err(e: JsValue) -> DbError {
     let message = |v: &JsValue| -> Option<String> {
-        v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| v.as_string())
+        v.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| v.as_string())
     };
     let mut text = message(&e).unwrap_or_else(|| format!("{e:?}"));
-    if let Some(cause) = e.dyn_ref::<js_sys::Error>().map(|e| e.cause()).as_ref().and_then(message)
+    if let Some(cause) = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| e.cause())
+        .as_ref()
+        .and_then(message)
         && !text.contains(&cause)
     {
         text = format!("{text}: {cause}");

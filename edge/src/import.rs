@@ -202,10 +202,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
         let errs = plan(&sjis, 1, 0, today).unwrap_err();
         let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
-        assert!(
-            lines.iter().any(|l| l.starts_with("3: 氏名:")),
-            "{lines:?}"
-        );
+        assert!(lines.iter().any(|l| l.starts_with("3: 氏名:")), "{lines:?}");
         assert!(
             lines.iter().any(|l| l.starts_with("3: 生年月日:")),
             "{lines:?}"

@@ -20,8 +20,8 @@ pub mod rand;
 pub mod state;
 pub mod store;
 pub mod time;
-pub mod web;
 pub mod timeline;
+pub mod web;
 
 // Cloudflare Workers runtime: D1 and R2 adapters and the `#[event(fetch)]` entry.
 #[cfg(target_arch = "wasm32")]

@@ -16,7 +16,9 @@ pub struct R2Blobs {
 
 impl R2Blobs {
     pub fn new(bucket: Bucket) -> Self {
-        R2Blobs { bucket: SendWrapper::new(bucket) }
+        R2Blobs {
+            bucket: SendWrapper::new(bucket),
+        }
     }
 }
 
@@ -27,24 +29,43 @@ fn r2_err(key: &str, e: worker::Error) -> BlobError {
 impl Blobs for R2Blobs {
     fn put<'a>(&'a self, key: &'a str, blob: Blob) -> BoxFut<'a, Result<(), BlobError>> {
         Box::pin(SendFuture::new(async move {
-            let meta = HttpMetadata { content_type: Some(blob.content_type), ..HttpMetadata::default() };
-            self.bucket.put(key, blob.bytes).http_metadata(meta).execute().await.map_err(|e| r2_err(key, e))?;
+            let meta = HttpMetadata {
+                content_type: Some(blob.content_type),
+                ..HttpMetadata::default()
+            };
+            self.bucket
+                .put(key, blob.bytes)
+                .http_metadata(meta)
+                .execute()
+                .await
+                .map_err(|e| r2_err(key, e))?;
             Ok(())
         }))
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BoxFut<'a, Result<Option<Blob>, BlobError>> {
         Box::pin(SendFuture::new(async move {
-            let Some(object) = self.bucket.get(key).execute().await.map_err(|e| r2_err(key, e))? else {
+            let Some(object) = self
+                .bucket
+                .get(key)
+                .execute()
+                .await
+                .map_err(|e| r2_err(key, e))?
+            else {
                 return Ok(None);
             };
-            let content_type =
-                object.http_metadata().content_type.unwrap_or_else(|| "application/octet-stream".to_owned());
+            let content_type = object
+                .http_metadata()
+                .content_type
+                .unwrap_or_else(|| "application/octet-stream".to_owned());
             let Some(body) = object.body() else {
                 return Err(BlobError::Backend(format!("R2 object {key}: no body")));
             };
             let bytes = body.bytes().await.map_err(|e| r2_err(key, e))?;
-            Ok(Some(Blob { content_type, bytes }))
+            Ok(Some(Blob {
+                content_type,
+                bytes,
+            }))
         }))
     }
 }

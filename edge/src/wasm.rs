@@ -53,11 +53,21 @@ async fn fetch(req: HttpRequest, env: Env, _ctx: Context) -> worker::Result<Resp
 fn state(env: &Env) -> worker::Result<AppState> {
     let db = D1Db::new(env.d1("DB")?);
     let blobs = R2Blobs::new(env.bucket("ATTACHMENTS")?);
-    Ok(AppState::new(Arc::new(db), Arc::new(blobs), Arc::new(SystemClock), config(env)))
+    Ok(AppState::new(
+        Arc::new(db),
+        Arc::new(blobs),
+        Arc::new(SystemClock),
+        config(env),
+    ))
 }
 
 fn config(env: &Env) -> Config {
-    let var = |name: &str| env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.is_empty());
+    let var = |name: &str| {
+        env.var(name)
+            .ok()
+            .map(|v| v.to_string())
+            .filter(|v| !v.is_empty())
+    };
     Config {
         // workerd sets this header from the TCP peer; clients cannot forge it through
         // Cloudflare's edge.
@@ -66,7 +76,6 @@ fn config(env: &Env) -> Config {
         ..Config::default()
     }
 }
-
 
 fn flag(env: &Env, name: &str) -> bool {
     env.var(name).map(|v| v.to_string() == "1").unwrap_or(false)
@@ -85,7 +94,9 @@ async fn seed_demo_once(state: &AppState) {
     match crate::demo::seed(state.db.as_ref(), &state.config, state.clock.now()).await {
         Ok(_) => DEMO_SEEDED.store(true, Ordering::Relaxed),
         Err(crate::demo::DemoError::Production) => {
-            worker::console_error!("TSUNAGU_DEMO is set, but the database is marked production: no demo data written");
+            worker::console_error!(
+                "TSUNAGU_DEMO is set, but the database is marked production: no demo data written"
+            );
             DEMO_SEEDED.store(true, Ordering::Relaxed);
         }
         // Left unset so the next request tries again.

@@ -588,12 +588,15 @@ async fn guessing_the_current_password_on_the_change_form_is_locked_out_too() {
     let c = h.sign_in("helper.watanabe").await;
     let csrf = h.csrf(&c).await;
     let attempt = |current: &str| {
-        Req::post("/pro/password", &[
-            ("csrf", csrf.as_str()),
-            ("current", current),
-            ("new", "あたらしい ぱすわーど 2027"),
-            ("confirm", "あたらしい ぱすわーど 2027"),
-        ])
+        Req::post(
+            "/pro/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("current", current),
+                ("new", "あたらしい ぱすわーど 2027"),
+                ("confirm", "あたらしい ぱすわーど 2027"),
+            ],
+        )
     };
     for _ in 0..5 {
         let r = h.send(attempt("guess-guess").cookie(&c)).await;

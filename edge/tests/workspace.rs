@@ -52,7 +52,10 @@ async fn post_vitals_and_read_them_back() {
     assert!(!page.contains("<script>alert"), "Markdown is sanitised");
     // The trend table lists the new reading first.
     let trend = &page[page.find("バイタルの推移").unwrap()..page.find("id=\"timeline\"").unwrap()];
-    assert!(trend.find("37.2℃").unwrap() < trend.find("36.6℃").unwrap(), "{trend}");
+    assert!(
+        trend.find("37.2℃").unwrap() < trend.find("36.6℃").unwrap(),
+        "{trend}"
+    );
     // Newest first: the new post comes before the seeded ones.
     assert!(page.find("ふらつき").unwrap() < page.find("お薬カレンダー").unwrap());
     // The doctor sees it unread, then read; the read count rises.
@@ -369,9 +372,14 @@ async fn audit_search_and_csv_export() {
             .any(|l| l.contains(",signin.password,account,dr.tanaka,failed,192.0.2.10,"))
     );
     // A sign-in name typed as a spreadsheet formula is exported inert.
-    let r = h.password_step("=HYPERLINK(\"http://x\")", "whatever-pass").await;
+    let r = h
+        .password_step("=HYPERLINK(\"http://x\")", "whatever-pass")
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let csv = h.send(Req::get("/pro/audit.csv?action=signin.password").cookie(&admin)).await.body;
+    let csv = h
+        .send(Req::get("/pro/audit.csv?action=signin.password").cookie(&admin))
+        .await
+        .body;
     assert!(csv.contains(",\"'=hyperlink(\"\"http://x\"\")\","), "{csv}");
     // Exporting is itself audited.
     assert_eq!(

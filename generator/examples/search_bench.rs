@@ -26,17 +26,22 @@ fn cpu_seconds() -> Option<f64> {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let content = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("usage: search_bench <content-dir> [out-dir]"))?);
+    let content = PathBuf::from(
+        args.next()
+            .ok_or_else(|| anyhow::anyhow!("usage: search_bench <content-dir> [out-dir]"))?,
+    );
     let out = args.next().map(PathBuf::from);
 
     let t = Instant::now();
-    let loaded = tsunagu::load::load(&content).map_err(|d| anyhow::anyhow!("{} problem(s) loading {}", d.len(), content.display()))?;
+    let loaded = tsunagu::load::load(&content)
+        .map_err(|d| anyhow::anyhow!("{} problem(s) loading {}", d.len(), content.display()))?;
     let load_s = t.elapsed().as_secs_f64();
     let rss_before = peak_rss_mib();
 
     let cpu0 = cpu_seconds();
     let t = Instant::now();
-    let (files, stats) = tsunagu::search_index::files_with(&loaded.content, &tsunagu_search::Options::default());
+    let (files, stats) =
+        tsunagu::search_index::files_with(&loaded.content, &tsunagu_search::Options::default());
     let index_s = t.elapsed().as_secs_f64();
     let index_cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a);
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
@@ -52,11 +57,25 @@ fn main() -> anyhow::Result<()> {
     }
     println!("resources:        {}", loaded.content.resources.len());
     println!("load (YAML):      {load_s:.2} s");
-    println!("index build:      {index_s:.2} s wall, {} CPU", index_cpu.map_or("?".into(), |c| format!("{c:.2} s")));
-    println!("index files:      {} ({} index chunks)", files.len(), stats.index_chunks);
-    println!("index size:       {:.1} MB uncompressed", bytes as f64 / 1e6);
+    println!(
+        "index build:      {index_s:.2} s wall, {} CPU",
+        index_cpu.map_or("?".into(), |c| format!("{c:.2} s"))
+    );
+    println!(
+        "index files:      {} ({} index chunks)",
+        files.len(),
+        stats.index_chunks
+    );
+    println!(
+        "index size:       {:.1} MB uncompressed",
+        bytes as f64 / 1e6
+    );
     println!("tokens/postings:  {} / {}", stats.tokens, stats.postings);
-    println!("manifest:         {:.1} kB; largest chunk {:.1} kB", stats.manifest_bytes as f64 / 1e3, stats.largest_index_chunk_bytes as f64 / 1e3);
+    println!(
+        "manifest:         {:.1} kB; largest chunk {:.1} kB",
+        stats.manifest_bytes as f64 / 1e3,
+        stats.largest_index_chunk_bytes as f64 / 1e3
+    );
     if let (Some(before), Some(after)) = (rss_before, peak_rss_mib()) {
         println!("peak RSS:         {after:.0} MiB (after loading: {before:.0} MiB)");
     }

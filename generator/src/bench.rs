@@ -11,22 +11,37 @@ use std::time::Instant;
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{what} が失敗しました（終了コード {code:?}）")]
     Child { what: String, code: Option<i32> },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BenchError + '_ {
-    move |source| BenchError::Io { path: path.to_path_buf(), source }
+    move |source| BenchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct SynthArgs {
     #[arg(long, default_value_t = 1000, help = "書き出す資源の件数")]
     pub count: usize,
-    #[arg(long, value_name = "DIR", help = "書き出す先（DIR/content/ を作ります）")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "書き出す先（DIR/content/ を作ります）"
+    )]
     pub out: PathBuf,
-    #[arg(long, value_name = "DIR", default_value = "content", help = "site.yaml と categories.yaml を写す元")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "content",
+        help = "site.yaml と categories.yaml を写す元"
+    )]
     pub from: PathBuf,
     #[arg(long, default_value_t = 42, help = "乱数の種（同じ種なら同じ内容）")]
     pub seed: u64,
@@ -34,11 +49,26 @@ pub struct SynthArgs {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
-    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000", help = "測る件数（カンマ区切り）")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "1000,10000,100000",
+        help = "測る件数（カンマ区切り）"
+    )]
     pub sizes: Vec<usize>,
-    #[arg(long, value_name = "DIR", default_value = "target/bench", help = "作業ディレクトリ")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "target/bench",
+        help = "作業ディレクトリ"
+    )]
     pub work: PathBuf,
-    #[arg(long, value_name = "DIR", default_value = "content", help = "site.yaml と categories.yaml を写す元")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "content",
+        help = "site.yaml と categories.yaml を写す元"
+    )]
     pub from: PathBuf,
     #[arg(long, value_name = "DIR", default_value = "themes")]
     pub themes: PathBuf,
@@ -74,46 +104,175 @@ impl Rng {
 }
 
 const TOWNS: &[(&str, &str, &str)] = &[
-    ("沓掛町", "470-1101", "くつかけちょう"), ("阿野町", "470-1141", "あのちょう"), ("新田町", "470-1195", "しんでんちょう"),
-    ("前後町", "470-1131", "ぜんごちょう"), ("二村台", "470-1124", "ふたむらだい"), ("三崎町", "470-1121", "みさきちょう"),
-    ("栄町", "470-1112", "さかえちょう"), ("大久伝町", "470-1111", "おおくでんちょう"), ("間米町", "470-1113", "まごめちょう"),
-    ("西川町", "470-1137", "にしかわちょう"), ("正戸町", "470-1126", "しょうどちょう"), ("中島町", "470-1127", "なかしまちょう"),
-    ("吉池町", "470-1161", "よしいけちょう"), ("四季の台", "470-1102", "しきのだい"), ("舘町", "470-1162", "たてちょう"),
-    ("大脇町", "470-1156", "おおわきちょう"), ("桶狭間", "470-1153", "おけはざま"), ("夏山町", "470-1106", "なつやまちょう"),
-    ("串田町", "470-1144", "くしだちょう"), ("高鴨町", "470-1122", "たかがもちょう"),
+    ("沓掛町", "470-1101", "くつかけちょう"),
+    ("阿野町", "470-1141", "あのちょう"),
+    ("新田町", "470-1195", "しんでんちょう"),
+    ("前後町", "470-1131", "ぜんごちょう"),
+    ("二村台", "470-1124", "ふたむらだい"),
+    ("三崎町", "470-1121", "みさきちょう"),
+    ("栄町", "470-1112", "さかえちょう"),
+    ("大久伝町", "470-1111", "おおくでんちょう"),
+    ("間米町", "470-1113", "まごめちょう"),
+    ("西川町", "470-1137", "にしかわちょう"),
+    ("正戸町", "470-1126", "しょうどちょう"),
+    ("中島町", "470-1127", "なかしまちょう"),
+    ("吉池町", "470-1161", "よしいけちょう"),
+    ("四季の台", "470-1102", "しきのだい"),
+    ("舘町", "470-1162", "たてちょう"),
+    ("大脇町", "470-1156", "おおわきちょう"),
+    ("桶狭間", "470-1153", "おけはざま"),
+    ("夏山町", "470-1106", "なつやまちょう"),
+    ("串田町", "470-1144", "くしだちょう"),
+    ("高鴨町", "470-1122", "たかがもちょう"),
 ];
 const PLACE: &[(&str, &str)] = &[
-    ("公民館", "こうみんかん"), ("集会所", "しゅうかいじょ"), ("コミュニティセンター", "こみゅにてぃせんたー"),
-    ("福祉会館", "ふくしかいかん"), ("会館", "かいかん"), ("寺", "てら"), ("喫茶", "きっさ"), ("カフェ", "かふぇ"),
-    ("体育館", "たいいくかん"), ("老人憩の家", "ろうじんいこいのいえ"), ("地区センター", "ちくせんたー"),
+    ("公民館", "こうみんかん"),
+    ("集会所", "しゅうかいじょ"),
+    ("コミュニティセンター", "こみゅにてぃせんたー"),
+    ("福祉会館", "ふくしかいかん"),
+    ("会館", "かいかん"),
+    ("寺", "てら"),
+    ("喫茶", "きっさ"),
+    ("カフェ", "かふぇ"),
+    ("体育館", "たいいくかん"),
+    ("老人憩の家", "ろうじんいこいのいえ"),
+    ("地区センター", "ちくせんたー"),
 ];
 type Kind = (&'static str, &'static str);
 const KAYOI: &[(&str, Kind, &[&str])] = &[
-    ("salon", ("ふれあいサロン", "ふれあいさろん"), &["おしゃべり", "お茶会", "手芸"]),
-    ("salon", ("いきいきサロン", "いきいきさろん"), &["お茶会", "歌", "脳トレ"]),
-    ("exercise", ("いきいき体操教室", "いきいきたいそうきょうしつ"), &["体操", "筋トレ", "転倒予防"]),
-    ("exercise", ("朝のラジオ体操", "あさのらじおたいそう"), &["体操", "朝", "ラジオ体操"]),
-    ("dementia-cafe", ("オレンジカフェ", "おれんじかふぇ"), &["認知症", "相談", "家族会"]),
-    ("hobby", ("健康マージャンの会", "けんこうまーじゃんのかい"), &["麻雀", "脳トレ"]),
-    ("hobby", ("囲碁・将棋の会", "いごしょうぎのかい"), &["囲碁", "将棋"]),
+    (
+        "salon",
+        ("ふれあいサロン", "ふれあいさろん"),
+        &["おしゃべり", "お茶会", "手芸"],
+    ),
+    (
+        "salon",
+        ("いきいきサロン", "いきいきさろん"),
+        &["お茶会", "歌", "脳トレ"],
+    ),
+    (
+        "exercise",
+        ("いきいき体操教室", "いきいきたいそうきょうしつ"),
+        &["体操", "筋トレ", "転倒予防"],
+    ),
+    (
+        "exercise",
+        ("朝のラジオ体操", "あさのらじおたいそう"),
+        &["体操", "朝", "ラジオ体操"],
+    ),
+    (
+        "dementia-cafe",
+        ("オレンジカフェ", "おれんじかふぇ"),
+        &["認知症", "相談", "家族会"],
+    ),
+    (
+        "hobby",
+        ("健康マージャンの会", "けんこうまーじゃんのかい"),
+        &["麻雀", "脳トレ"],
+    ),
+    (
+        "hobby",
+        ("囲碁・将棋の会", "いごしょうぎのかい"),
+        &["囲碁", "将棋"],
+    ),
 ];
 const FACILITY: &[(&str, &[Kind], &str)] = &[
-    ("care", &[("デイサービス", "でいさーびす"), ("訪問介護ステーション", "ほうもんかいごすてーしょん"), ("グループホーム", "ぐるーぷほーむ")], "介護"),
-    ("clinic", &[("内科クリニック", "ないかくりにっく"), ("整形外科", "せいけいげか"), ("眼科医院", "がんかいいん")], "診療"),
-    ("hospital", &[("病院", "びょういん"), ("記念病院", "きねんびょういん")], "病院"),
-    ("dental", &[("歯科医院", "しかいいん"), ("デンタルクリニック", "でんたるくりにっく")], "歯科"),
-    ("pharmacy", &[("薬局", "やっきょく"), ("調剤薬局", "ちょうざいやっきょく")], "薬"),
-    ("houkatsu", &[("地域包括支援センター", "ちいきほうかつしえんせんたー")], "相談"),
-    ("accessible-toilet", &[("多目的トイレ", "たもくてきといれ")], "トイレ"),
-    ("orange-supporter", &[("商店", "しょうてん"), ("書店", "しょてん"), ("スーパー", "すーぱー")], "見守り"),
-    ("kodomo-shokudo", &[("子ども食堂", "こどもしょくどう")], "食事"),
-    ("mobile-market", &[("移動スーパー", "いどうすーぱー")], "買い物"),
-    ("welfare-taxi", &[("福祉タクシー", "ふくしたくしー")], "送迎"),
-    ("emergency-site", &[("公園", "こうえん"), ("グラウンド", "ぐらうんど")], "避難"),
-    ("shelter", &[("小学校", "しょうがっこう"), ("中学校", "ちゅうがっこう")], "避難"),
+    (
+        "care",
+        &[
+            ("デイサービス", "でいさーびす"),
+            ("訪問介護ステーション", "ほうもんかいごすてーしょん"),
+            ("グループホーム", "ぐるーぷほーむ"),
+        ],
+        "介護",
+    ),
+    (
+        "clinic",
+        &[
+            ("内科クリニック", "ないかくりにっく"),
+            ("整形外科", "せいけいげか"),
+            ("眼科医院", "がんかいいん"),
+        ],
+        "診療",
+    ),
+    (
+        "hospital",
+        &[("病院", "びょういん"), ("記念病院", "きねんびょういん")],
+        "病院",
+    ),
+    (
+        "dental",
+        &[
+            ("歯科医院", "しかいいん"),
+            ("デンタルクリニック", "でんたるくりにっく"),
+        ],
+        "歯科",
+    ),
+    (
+        "pharmacy",
+        &[("薬局", "やっきょく"), ("調剤薬局", "ちょうざいやっきょく")],
+        "薬",
+    ),
+    (
+        "houkatsu",
+        &[("地域包括支援センター", "ちいきほうかつしえんせんたー")],
+        "相談",
+    ),
+    (
+        "accessible-toilet",
+        &[("多目的トイレ", "たもくてきといれ")],
+        "トイレ",
+    ),
+    (
+        "orange-supporter",
+        &[
+            ("商店", "しょうてん"),
+            ("書店", "しょてん"),
+            ("スーパー", "すーぱー"),
+        ],
+        "見守り",
+    ),
+    (
+        "kodomo-shokudo",
+        &[("子ども食堂", "こどもしょくどう")],
+        "食事",
+    ),
+    (
+        "mobile-market",
+        &[("移動スーパー", "いどうすーぱー")],
+        "買い物",
+    ),
+    (
+        "welfare-taxi",
+        &[("福祉タクシー", "ふくしたくしー")],
+        "送迎",
+    ),
+    (
+        "emergency-site",
+        &[("公園", "こうえん"), ("グラウンド", "ぐらうんど")],
+        "避難",
+    ),
+    (
+        "shelter",
+        &[("小学校", "しょうがっこう"), ("中学校", "ちゅうがっこう")],
+        "避難",
+    ),
     ("aed", &[("AED", "えーいーでぃー")], "AED"),
 ];
-const SURNAME: &[&str] = &["さくら", "ひまわり", "すずらん", "あおば", "みどり", "はなみずき", "つばき", "ゆりのき", "こもれび", "やまびこ", "ほほえみ", "なごみ"];
+const SURNAME: &[&str] = &[
+    "さくら",
+    "ひまわり",
+    "すずらん",
+    "あおば",
+    "みどり",
+    "はなみずき",
+    "つばき",
+    "ゆりのき",
+    "こもれび",
+    "やまびこ",
+    "ほほえみ",
+    "なごみ",
+];
 const DAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat"];
 
 fn write_resource(rng: &mut Rng, i: usize, dir: &Path) -> Result<(), BenchError> {
@@ -125,12 +284,22 @@ fn write_resource(rng: &mut Rng, i: usize, dir: &Path) -> Result<(), BenchError>
         let (place, place_kana) = PLACE[rng.below(PLACE.len())];
         let stem = town.trim_end_matches('町');
         let stem_kana = town_kana.trim_end_matches("ちょう");
-        (cat, format!("{stem}{place} {kind}"), format!("{stem_kana}{place_kana} {kind_kana}"), tags.to_vec())
+        (
+            cat,
+            format!("{stem}{place} {kind}"),
+            format!("{stem_kana}{place_kana} {kind_kana}"),
+            tags.to_vec(),
+        )
     } else {
         let (cat, kinds, tag) = FACILITY[rng.below(FACILITY.len())];
         let (kind, kind_kana) = kinds[rng.below(kinds.len())];
         let first = rng.pick(SURNAME);
-        (cat, format!("{first}{kind}"), format!("{first}{kind_kana}"), vec![tag])
+        (
+            cat,
+            format!("{first}{kind}"),
+            format!("{first}{kind_kana}"),
+            vec![tag],
+        )
     };
     let id = format!("synth-{cat}-{i:06}");
     let lat = 35.0505 + (rng.unit() - 0.5) * 0.06;
@@ -145,28 +314,58 @@ fn write_resource(rng: &mut Rng, i: usize, dir: &Path) -> Result<(), BenchError>
         "description: |\n  {town}の{name}です。地域の皆さんが気軽に立ち寄れる場所として、{}年から活動しています。\n\n  - 初めての方も歓迎します\n  - 詳しくはお電話でお問い合わせください",
         2000 + rng.below(25)
     );
-    yl!(y, "address:\n  postal_code: {postal}\n  text: 愛知県豊明市{town}{}-{}\n  town: {town}", 1 + rng.below(120), 1 + rng.below(30));
+    yl!(
+        y,
+        "address:\n  postal_code: {postal}\n  text: 愛知県豊明市{town}{}-{}\n  town: {town}",
+        1 + rng.below(120),
+        1 + rng.below(30)
+    );
     yl!(y, "location:\n  lat: {lat:.6}\n  lon: {lon:.6}");
-    yl!(y, "phone: 0562-{:02}-{:04}", 90 + rng.below(9), rng.below(10000));
+    yl!(
+        y,
+        "phone: 0562-{:02}-{:04}",
+        90 + rng.below(9),
+        rng.below(10000)
+    );
     if kayoi {
         let d1 = rng.pick(DAYS);
         let h = 9 + rng.below(6);
-        yl!(y, "schedule:\n  rules:\n    - weekly: [{d1}]\n      time: \"{h:02}:00-{:02}:30\"", h + 1);
+        yl!(
+            y,
+            "schedule:\n  rules:\n    - weekly: [{d1}]\n      time: \"{h:02}:00-{:02}:30\"",
+            h + 1
+        );
         if rng.below(2) == 0 {
-            yl!(y, "    - monthly_nth: [2, 4]\n      day: {}\n      time: \"13:30-15:00\"", rng.pick(DAYS));
+            yl!(
+                y,
+                "    - monthly_nth: [2, 4]\n      day: {}\n      time: \"13:30-15:00\"",
+                rng.pick(DAYS)
+            );
         }
         yl!(y, "  closed:\n    holidays: true\n    year_end: true");
         yl!(y, "fees: 1回{}円", [0, 100, 200, 300][rng.below(4)]);
         yl!(y, "audience: 市内在住のおおむね65歳以上の方");
-        yl!(y, "accepting:\n  status: {}\n  as_of: 2026-10-01", ["open", "visit", "full"][rng.below(3)]);
+        yl!(
+            y,
+            "accepting:\n  status: {}\n  as_of: 2026-10-01",
+            ["open", "visit", "full"][rng.below(3)]
+        );
     }
     let tri = |r: &mut Rng| ["yes", "no", "unknown"][r.below(3)];
     yl!(
         y,
         "accessibility:\n  wheelchair: {}\n  step_free: {}\n  accessible_toilet: {}\n  parking: {}",
-        tri(rng), tri(rng), tri(rng), tri(rng)
+        tri(rng),
+        tri(rng),
+        tri(rng),
+        tri(rng)
     );
-    yl!(y, "verified:\n  date: 2026-{:02}-{:02}\n  by: 豊明市 長寿課\n  method: phone", 1 + rng.below(10), 1 + rng.below(28));
+    yl!(
+        y,
+        "verified:\n  date: 2026-{:02}-{:02}\n  by: 豊明市 長寿課\n  method: phone",
+        1 + rng.below(10),
+        1 + rng.below(28)
+    );
     let path = dir.join(format!("{id}.yaml"));
     std::fs::write(&path, y).map_err(io(&path))
 }
@@ -184,7 +383,11 @@ pub fn synth(args: &SynthArgs) -> Result<(), BenchError> {
     for i in 0..args.count {
         write_resource(&mut rng, i, &res)?;
     }
-    eprintln!("{} 件の資源を {} に書き出しました。", args.count, res.display());
+    eprintln!(
+        "{} 件の資源を {} に書き出しました。",
+        args.count,
+        res.display()
+    );
     Ok(())
 }
 
@@ -207,21 +410,33 @@ pub fn cpu_seconds() -> Option<f64> {
 
 fn timed(what: &str, cmd: &mut Command) -> Result<(f64, String), BenchError> {
     let t = Instant::now();
-    let out = cmd.output().map_err(|source| BenchError::Io { path: PathBuf::from(what), source })?;
+    let out = cmd.output().map_err(|source| BenchError::Io {
+        path: PathBuf::from(what),
+        source,
+    })?;
     let secs = t.elapsed().as_secs_f64();
     if !out.status.success() {
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-        return Err(BenchError::Child { what: what.to_string(), code: out.status.code() });
+        return Err(BenchError::Child {
+            what: what.to_string(),
+            code: out.status.code(),
+        });
     }
     Ok((secs, String::from_utf8_lossy(&out.stderr).into_owned()))
 }
 
 fn peak_from(stderr: &str) -> Option<u64> {
-    stderr.lines().find_map(|l| l.strip_prefix("tsunagu-peak-rss-kib: ")).and_then(|v| v.trim().parse().ok())
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("tsunagu-peak-rss-kib: "))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 fn cpu_from(stderr: &str) -> Option<f64> {
-    stderr.lines().find_map(|l| l.strip_prefix("tsunagu-cpu-seconds: ")).and_then(|v| v.trim().parse().ok())
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("tsunagu-cpu-seconds: "))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// Runs the benchmark and prints a Markdown table.
@@ -233,7 +448,12 @@ pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
     for &n in &args.sizes {
         let dir = args.work.join(format!("n{n}"));
         if !dir.join("content/resources").is_dir() {
-            synth(&SynthArgs { count: n, out: dir.clone(), from: args.from.clone(), seed: 42 })?;
+            synth(&SynthArgs {
+                count: n,
+                out: dir.clone(),
+                from: args.from.clone(),
+                seed: 42,
+            })?;
         }
         let out = dir.join("public");
         let copy = dir.join("public-copy");
@@ -244,8 +464,15 @@ pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
         }
         let build = || {
             let mut c = Command::new(&exe);
-            c.arg("build").arg("--content").arg(dir.join("content")).arg("--themes").arg(&args.themes);
-            c.arg("--out").arg(&out).arg("--quiet").env("TSUNAGU_PRINT_PEAK", "1");
+            c.arg("build")
+                .arg("--content")
+                .arg(dir.join("content"))
+                .arg("--themes")
+                .arg(&args.themes);
+            c.arg("--out")
+                .arg(&out)
+                .arg("--quiet")
+                .env("TSUNAGU_PRINT_PEAK", "1");
             c
         };
         let (cold, e1) = timed("tsunagu build", &mut build())?;
@@ -253,8 +480,16 @@ pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
         let files = count_files(&out);
         let (floor, _) = timed("cp -r", Command::new("cp").arg("-r").arg(&out).arg(&copy))?;
         std::fs::remove_dir_all(&copy).map_err(io(&copy))?;
-        let mib = |s: &str| peak_from(s).map(|k| format!("{:.0} MiB", k as f64 / 1024.0)).unwrap_or_else(|| "?".into());
-        let cpu = |s: &str| cpu_from(s).map(|c| format!("{c:.1} s")).unwrap_or_else(|| "?".into());
+        let mib = |s: &str| {
+            peak_from(s)
+                .map(|k| format!("{:.0} MiB", k as f64 / 1024.0))
+                .unwrap_or_else(|| "?".into())
+        };
+        let cpu = |s: &str| {
+            cpu_from(s)
+                .map(|c| format!("{c:.1} s"))
+                .unwrap_or_else(|| "?".into())
+        };
         let row = format!(
             "| {n} | {files} | {cold:.2} s | {} | {} | {warm:.2} s | {} | {} | {floor:.2} s | {:.2}× |\n",
             cpu(&e1),
@@ -271,7 +506,9 @@ pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
 }
 
 fn count_files(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     entries
         .flatten()
         .map(|e| match e.file_type() {

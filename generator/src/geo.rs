@@ -27,13 +27,20 @@ pub fn feature(base_url: &str, r: &Resource) -> Option<Feature> {
     props.insert("name".into(), json!(r.name));
     props.insert("name_kana".into(), json!(r.name_kana));
     props.insert("categories".into(), json!(r.categories));
-    props.insert("address".into(), json!(r.address.as_ref().map(|a| a.text.as_str())));
+    props.insert(
+        "address".into(),
+        json!(r.address.as_ref().map(|a| a.text.as_str())),
+    );
     props.insert("phone".into(), json!(r.phone));
     props.insert("url".into(), json!(page_url(base_url, &r.id)));
     props.insert("approximate".into(), json!(loc.approximate));
     props.insert(
         "status".into(),
-        json!(if r.status == Status::Suspended { "suspended" } else { "active" }),
+        json!(if r.status == Status::Suspended {
+            "suspended"
+        } else {
+            "active"
+        }),
     );
     Some(Feature {
         bbox: None,
@@ -61,13 +68,18 @@ fn collection<'b>(features: impl Iterator<Item = Option<&'b [u8]>>) -> Vec<u8> {
 
 /// Every GeoJSON file as (path under public/, bytes), handed one at a time to `sink`
 /// so that only one collection is in memory at once.
-pub fn files<E>(ix: &Index<'_>, mut sink: impl FnMut(String, Vec<u8>) -> Result<(), E>) -> Result<(), E> {
+pub fn files<E>(
+    ix: &Index<'_>,
+    mut sink: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
     use rayon::prelude::*;
     let base = ix.content.site.base_url.as_str();
     let encoded: Vec<Option<Vec<u8>>> = ix
         .published
         .par_iter()
-        .map(|r| feature(base, r).map(|f| serde_json::to_vec(&f).expect("a Feature always serialises")))
+        .map(|r| {
+            feature(base, r).map(|f| serde_json::to_vec(&f).expect("a Feature always serialises"))
+        })
         .collect();
     let in_order = |members: &[usize]| -> Vec<u8> {
         // Files list features by id, the order `published` already has.
@@ -75,9 +87,15 @@ pub fn files<E>(ix: &Index<'_>, mut sink: impl FnMut(String, Vec<u8>) -> Result<
         m.sort_unstable();
         collection(m.into_iter().map(|i| encoded[i].as_deref()))
     };
-    sink("data/resources.geojson".into(), collection(encoded.iter().map(|e| e.as_deref())))?;
+    sink(
+        "data/resources.geojson".into(),
+        collection(encoded.iter().map(|e| e.as_deref())),
+    )?;
     for node in &ix.categories {
-        sink(format!("data/categories/{}.geojson", node.cat.id), in_order(&node.members))?;
+        sink(
+            format!("data/categories/{}.geojson", node.cat.id),
+            in_order(&node.members),
+        )?;
     }
     Ok(())
 }

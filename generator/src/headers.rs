@@ -11,13 +11,19 @@ use crate::model::Site;
 
 /// The headers both halves send, verbatim (name, value). The CSP is built per site.
 pub const COMMON: &[(&str, &str)] = &[
-    ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+    (
+        "Strict-Transport-Security",
+        "max-age=63072000; includeSubDomains",
+    ),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Resource-Policy", "same-origin"),
-    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=()"),
+    (
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(self), payment=()",
+    ),
 ];
 
 /// The portal's Content-Security-Policy.
@@ -50,7 +56,9 @@ fn tile_origin(template: &str) -> Option<String> {
 
 /// The text of `public/_headers`.
 pub fn file(site: &Site) -> String {
-    let mut out = String::from("# Written by `tsunagu build`: security headers for the static portal (see docs/edge-runtime.md).\n/*\n");
+    let mut out = String::from(
+        "# Written by `tsunagu build`: security headers for the static portal (see docs/edge-runtime.md).\n/*\n",
+    );
     out.push_str(&format!("  Content-Security-Policy: {}\n", csp(site)));
     for (name, value) in COMMON {
         out.push_str(&format!("  {name}: {value}\n"));

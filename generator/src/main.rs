@@ -78,7 +78,10 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             for d in &diags {
                 eprintln!("{d}");
             }
-            let errors = diags.iter().filter(|d| d.severity == tsunagu::load::Severity::Error).count();
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == tsunagu::load::Severity::Error)
+                .count();
             eprintln!("誤りが {errors} 件あります。");
             Ok(ExitCode::FAILURE)
         }
@@ -101,9 +104,15 @@ fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::Serve(args) => run_serve(args),
-        Command::Synth(args) => tsunagu::bench::synth(&args).context("tsunagu synth").map(|()| ExitCode::SUCCESS),
-        Command::Bench(args) => tsunagu::bench::run(&args).context("tsunagu bench").map(|()| ExitCode::SUCCESS),
-        Command::Import(args) => tsunagu::import::main(&args).context("tsunagu import").map(|_| ExitCode::SUCCESS),
+        Command::Synth(args) => tsunagu::bench::synth(&args)
+            .context("tsunagu synth")
+            .map(|()| ExitCode::SUCCESS),
+        Command::Bench(args) => tsunagu::bench::run(&args)
+            .context("tsunagu bench")
+            .map(|()| ExitCode::SUCCESS),
+        Command::Import(args) => tsunagu::import::main(&args)
+            .context("tsunagu import")
+            .map(|_| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -167,7 +167,10 @@ pub struct Location {
 
 impl Location {
     pub fn lat_lon(&self) -> LatLon {
-        LatLon { lat: self.lat, lon: self.lon }
+        LatLon {
+            lat: self.lat,
+            lon: self.lon,
+        }
     }
 }
 

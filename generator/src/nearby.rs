@@ -8,7 +8,7 @@
 //! distance, so nearest-neighbour order is exact anywhere in Japan, even for a
 //! nationwide corpus where a flat projection around one centre would distort.
 
-use rstar::{PointDistance, RTree, RTreeObject, AABB};
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 use crate::model::LatLon;
 
@@ -35,7 +35,11 @@ impl RTreeObject for Entry {
 
 impl PointDistance for Entry {
     fn distance_2(&self, point: &[f64; 3]) -> f64 {
-        let d = [self.xyz[0] - point[0], self.xyz[1] - point[1], self.xyz[2] - point[2]];
+        let d = [
+            self.xyz[0] - point[0],
+            self.xyz[1] - point[1],
+            self.xyz[2] - point[2],
+        ];
         d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
     }
 }
@@ -86,9 +90,17 @@ impl NearbyIndex {
         let entries = points
             .iter()
             .enumerate()
-            .filter_map(|(item, p)| p.map(|p| Entry { xyz: to_xyz(p), item }))
+            .filter_map(|(item, p)| {
+                p.map(|p| Entry {
+                    xyz: to_xyz(p),
+                    item,
+                })
+            })
             .collect();
-        Self { tree: RTree::bulk_load(entries), points }
+        Self {
+            tree: RTree::bulk_load(entries),
+            points,
+        }
     }
 
     /// The `k` nearest items to item `of` (never itself) that `accept` lets through and
@@ -117,7 +129,10 @@ impl NearbyIndex {
                 break;
             }
             if accept(e.item) {
-                out.push(Neighbour { item: e.item, metres });
+                out.push(Neighbour {
+                    item: e.item,
+                    metres,
+                });
                 if out.len() == k {
                     break;
                 }
@@ -146,7 +161,10 @@ mod tests {
             p(35.0685, 137.0128),
         ]);
         let got = idx.nearest(0, 3, 5_000.0, 100, |_| true);
-        assert_eq!(got.iter().map(|n| n.item).collect::<Vec<_>>(), vec![1, 2, 4]);
+        assert_eq!(
+            got.iter().map(|n| n.item).collect::<Vec<_>>(),
+            vec![1, 2, 4]
+        );
         assert!((got[0].metres - 100.0).abs() < 2.0, "{}", got[0].metres);
         let got = idx.nearest(0, 3, 5_000.0, 100, |i| i != 1);
         assert_eq!(got.iter().map(|n| n.item).collect::<Vec<_>>(), vec![2, 4]);

@@ -10,6 +10,9 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Self { path: path.into(), bytes: bytes.into() }
+        Self {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }

@@ -53,7 +53,10 @@ pub struct Terminal {
 
 impl Terminal {
     pub fn new(mode: Mode) -> Self {
-        Self { mode, bar: OnceLock::new() }
+        Self {
+            mode,
+            bar: OnceLock::new(),
+        }
     }
 
     fn finish_bar(&self) {
@@ -79,10 +82,16 @@ impl Terminal {
             r.warnings.len(),
             seconds(r.total)
         );
-        let stages: Vec<String> =
-            r.stages.iter().map(|(n, d)| format!("{} {}", stage_ja(n), seconds(*d))).collect();
+        let stages: Vec<String> = r
+            .stages
+            .iter()
+            .map(|(n, d)| format!("{} {}", stage_ja(n), seconds(*d)))
+            .collect();
         eprintln!("  内訳: {}", stages.join(" / "));
-        eprintln!("  ページ生成のスレッド時間（合計）: {}", seconds(r.render_threads));
+        eprintln!(
+            "  ページ生成のスレッド時間（合計）: {}",
+            seconds(r.render_threads)
+        );
     }
 }
 
@@ -106,9 +115,11 @@ impl Progress for Terminal {
             Mode::Bar => {
                 let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
                 bar.set_style(
-                    ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec}, 残り {eta})")
-                        .expect("static template")
-                        .progress_chars("=> "),
+                    ProgressStyle::with_template(
+                        "{msg} [{bar:30}] {pos}/{len} ({per_sec}, 残り {eta})",
+                    )
+                    .expect("static template")
+                    .progress_chars("=> "),
                 );
                 bar.set_message("ページ生成");
                 bar.enable_steady_tick(Duration::from_millis(200));
@@ -152,7 +163,6 @@ pub fn human_bytes(b: u64) -> String {
         b => format!("{b} B"),
     }
 }
-
 
 /// Prints content warnings, one `path:line:col: 警告: …` line each.
 pub fn print_warnings(warnings: &[crate::load::Diagnostic]) {

@@ -35,7 +35,10 @@ pub fn modules(data: &str) -> Option<(Vec<Color>, usize)> {
 pub fn svg(url: &str, label: &str) -> Option<String> {
     let (colors, width) = modules(url)?;
     let size = width + 2 * QUIET;
-    let label = label.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    let label = label
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
     let mut path = String::with_capacity(width * width / 2);
     for (y, row) in colors.chunks(width).enumerate() {
         let mut x = 0;
@@ -45,8 +48,15 @@ pub fn svg(url: &str, label: &str) -> Option<String> {
                 while x < width && row[x] == Color::Dark {
                     x += 1;
                 }
-                write!(path, "M{} {}h{}v1H{}z", start + QUIET, y + QUIET, x - start, start + QUIET)
-                    .expect("writing to a String cannot fail");
+                write!(
+                    path,
+                    "M{} {}h{}v1H{}z",
+                    start + QUIET,
+                    y + QUIET,
+                    x - start,
+                    start + QUIET
+                )
+                .expect("writing to a String cannot fail");
             } else {
                 x += 1;
             }
@@ -71,7 +81,15 @@ mod tests {
         assert!(s.starts_with(r#"<svg class="qr" role="img" aria-label="QR &quot;x&quot;" "#));
         assert!(s.ends_with("</svg>"));
         let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).unwrap();
-        let per_module = code.render::<qrcode::render::svg::Color<'_>>().module_dimensions(1, 1).build();
-        assert!(s.len() * 10 < per_module.len() * 6, "{} vs {} bytes", s.len(), per_module.len());
+        let per_module = code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .module_dimensions(1, 1)
+            .build();
+        assert!(
+            s.len() * 10 < per_module.len() * 6,
+            "{} vs {} bytes",
+            s.len(),
+            per_module.len()
+        );
     }
 }

@@ -13,7 +13,9 @@ use pulldown_cmark::{Event, Parser, TagEnd};
 use serde_json::json;
 use tsunagu_search::{Document, Field, Options, normalize, readings::reading};
 
-use crate::model::{AcceptingStatus, Category, Content, Feature, Recurrence, Resource, Status, Tri};
+use crate::model::{
+    AcceptingStatus, Category, Content, Feature, Recurrence, Resource, Status, Tri,
+};
 use crate::output::OutputFile;
 use crate::render::schedule_text;
 
@@ -26,8 +28,15 @@ pub fn files(content: &Content) -> Vec<OutputFile> {
 pub fn files_with(content: &Content, opts: &Options) -> (Vec<OutputFile>, tsunagu_search::Stats) {
     let docs = documents(content);
     let index = tsunagu_search::build(&docs, opts);
-    let mut files: Vec<OutputFile> = index.files.into_iter().map(|f| OutputFile::new(f.path, f.bytes)).collect();
-    files.push(OutputFile::new("search/categories.json", categories_json(content)));
+    let mut files: Vec<OutputFile> = index
+        .files
+        .into_iter()
+        .map(|f| OutputFile::new(f.path, f.bytes))
+        .collect();
+    files.push(OutputFile::new(
+        "search/categories.json",
+        categories_json(content),
+    ));
     (files, index.stats)
 }
 
@@ -45,7 +54,11 @@ fn categories_json(content: &Content) -> Vec<u8> {
 /// One search document per published resource, sorted by reading so that equal scores
 /// (and filter-only lists) come out in あいうえお order.
 pub fn documents(content: &Content) -> Vec<Document> {
-    let cats: BTreeMap<&str, &Category> = content.categories.iter().map(|c| (c.id.as_str(), c)).collect();
+    let cats: BTreeMap<&str, &Category> = content
+        .categories
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
     let mut published: Vec<(&Resource, String)> = content
         .resources
         .iter()
@@ -53,7 +66,10 @@ pub fn documents(content: &Content) -> Vec<Document> {
         .map(|r| (r, normalize(r.name_kana.as_deref().unwrap_or(&r.name))))
         .collect();
     published.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
-    published.into_iter().map(|(r, _)| document(r, &cats)).collect()
+    published
+        .into_iter()
+        .map(|(r, _)| document(r, &cats))
+        .collect()
 }
 
 /// The category and its parents, nearest first (guarding against cycles).
@@ -108,7 +124,13 @@ fn document(r: &Resource, cats: &BTreeMap<&str, &Category>) -> Document {
         parts.push((Field::Area, p.clone()));
     }
     parts.push((Field::Description, plain_text(&r.description)));
-    for extra in [&r.organization, &r.audience, &r.fees, &r.schedule.note, &r.accessibility.note] {
+    for extra in [
+        &r.organization,
+        &r.audience,
+        &r.fees,
+        &r.schedule.note,
+        &r.accessibility.note,
+    ] {
         if let Some(t) = extra {
             parts.push((Field::Description, t.clone()));
         }
@@ -127,7 +149,10 @@ fn document(r: &Resource, cats: &BTreeMap<&str, &Category>) -> Document {
             filters.push(format!("a:{}", f.key()));
         }
     }
-    if r.accepting.as_ref().is_some_and(|a| matches!(a.status, AcceptingStatus::Open | AcceptingStatus::Visit)) {
+    if r.accepting
+        .as_ref()
+        .is_some_and(|a| matches!(a.status, AcceptingStatus::Open | AcceptingStatus::Visit))
+    {
         filters.push("n:accepting".to_string());
     }
 
@@ -194,7 +219,11 @@ fn plain_text(markdown: &str) -> String {
             // between two Japanese characters, so a wrapped word stays one word.
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
             Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::CodeBlock,
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::Heading(_)
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock,
             ) => out.push('\u{3002}'),
             _ => {}
         }

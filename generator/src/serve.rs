@@ -27,7 +27,11 @@ use crate::progress::{self, Mode, Terminal};
 pub struct ServeArgs {
     #[command(flatten)]
     pub build: BuildArgs,
-    #[arg(long, default_value_t = 8080, help = "待ち受けるポート番号（127.0.0.1 のみ）")]
+    #[arg(
+        long,
+        default_value_t = 8080,
+        help = "待ち受けるポート番号（127.0.0.1 のみ）"
+    )]
     pub port: u16,
     #[command(flatten)]
     pub workspace: crate::workspace::WorkspaceArgs,
@@ -40,7 +44,10 @@ pub enum ServeError {
     #[error("127.0.0.1:{port} で待ち受けられません: {source}")]
     Bind { port: u16, source: std::io::Error },
     #[error("変更の監視を始められません ({path}): {source}")]
-    Watch { path: PathBuf, source: notify::Error },
+    Watch {
+        path: PathBuf,
+        source: notify::Error,
+    },
     #[error("サーバーが止まりました: {0}")]
     Server(std::io::Error),
 }
@@ -60,7 +67,9 @@ pub fn router(public: &Path, workspace: Option<Router>) -> Router {
             }
         }
     };
-    let files = ServeDir::new(public).append_index_html_on_directories(true).fallback(not_found.into_service());
+    let files = ServeDir::new(public)
+        .append_index_html_on_directories(true)
+        .fallback(not_found.into_service());
     let Some(workspace) = workspace else {
         return Router::new().fallback_service(files);
     };
@@ -70,7 +79,10 @@ pub fn router(public: &Path, workspace: Option<Router>) -> Router {
         let (workspace, files) = (workspace.clone(), files.clone());
         async move {
             let res = if is_workspace_path(req.uri().path()) {
-                workspace.oneshot(req).await.map(IntoResponse::into_response)
+                workspace
+                    .oneshot(req)
+                    .await
+                    .map(IntoResponse::into_response)
             } else {
                 files.oneshot(req).await.map(IntoResponse::into_response)
             };
@@ -108,8 +120,10 @@ fn build_once(args: &BuildArgs) -> bool {
 
 fn watch_and_rebuild(args: BuildArgs) -> Result<notify::RecommendedWatcher, ServeError> {
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(tx)
-        .map_err(|source| ServeError::Watch { path: args.content.clone(), source })?;
+    let mut watcher = notify::recommended_watcher(tx).map_err(|source| ServeError::Watch {
+        path: args.content.clone(),
+        source,
+    })?;
     let mut dirs = vec![args.content.clone(), args.themes.clone()];
     if let Some(t) = args.options().override_dir().filter(|d| d.is_dir()) {
         dirs.push(t);
@@ -117,7 +131,10 @@ fn watch_and_rebuild(args: BuildArgs) -> Result<notify::RecommendedWatcher, Serv
     for d in &dirs {
         watcher
             .watch(d, RecursiveMode::Recursive)
-            .map_err(|source| ServeError::Watch { path: d.clone(), source })?;
+            .map_err(|source| ServeError::Watch {
+                path: d.clone(),
+                source,
+            })?;
     }
     std::thread::spawn(move || {
         while let Ok(first) = rx.recv() {
@@ -151,17 +168,23 @@ pub fn run(args: ServeArgs, workspace: Option<Router>) -> Result<(), ServeError>
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|source| ServeError::Bind { port: args.port, source })?;
+            .map_err(|source| ServeError::Bind {
+                port: args.port,
+                source,
+            })?;
         eprintln!("tsunagu: http://{addr}/ で配信しています（Ctrl+C で終了）");
         // The peer address feeds the workspace's sign-in rate limits.
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                // If the signal handler cannot be installed, serve until killed.
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            })
-            .await
-            .map_err(ServeError::Server)
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            // If the signal handler cannot be installed, serve until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await
+        .map_err(ServeError::Server)
     })
 }

@@ -41,7 +41,10 @@ pub struct Staging {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -52,7 +55,11 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 /// Creates `path` (which must not exist yet) with `bytes`.
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
-    fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(bytes)
 }
 
 /// Rejects absolute paths and `..`: output paths come from content (ids, tags, town
@@ -61,8 +68,14 @@ fn check_rel(rel: &str) -> Result<(), WriteError> {
     let bad = rel.is_empty()
         || rel.starts_with('/')
         || rel.contains('\\')
-        || rel.split('/').any(|c| c.is_empty() || c == "." || c == "..");
-    if bad { Err(WriteError::BadPath(rel.to_string())) } else { Ok(()) }
+        || rel
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..");
+    if bad {
+        Err(WriteError::BadPath(rel.to_string()))
+    } else {
+        Ok(())
+    }
 }
 
 impl Staging {
@@ -72,16 +85,24 @@ impl Staging {
             out.to_path_buf()
         } else {
             std::env::current_dir()
-                .map_err(|source| WriteError::Prepare { path: out.to_path_buf(), source })?
+                .map_err(|source| WriteError::Prepare {
+                    path: out.to_path_buf(),
+                    source,
+                })?
                 .join(out)
         };
         if let Some(parent) = out.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|source| WriteError::Prepare { path: parent.to_path_buf(), source })?;
+            fs::create_dir_all(parent).map_err(|source| WriteError::Prepare {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         sweep_leftovers(&out);
         let tmp = sibling(&out, "tmp");
-        fs::create_dir(&tmp).map_err(|source| WriteError::Prepare { path: tmp.clone(), source })?;
+        fs::create_dir(&tmp).map_err(|source| WriteError::Prepare {
+            path: tmp.clone(),
+            source,
+        })?;
         Ok(Self {
             out,
             tmp,
@@ -112,7 +133,9 @@ impl Staging {
 
     /// Hard-links `rel` from the previous output when its bytes equal `bytes`.
     fn try_reuse(&self, rel: &str, dest: &Path, bytes: &[u8]) -> bool {
-        let Some(prev) = &self.previous else { return false };
+        let Some(prev) = &self.previous else {
+            return false;
+        };
         let old = prev.join(rel);
         // Length first: a changed page usually changes length, and a stat is cheaper
         // than reading the file.
@@ -170,7 +193,10 @@ impl Staging {
             }
             other => other,
         };
-        result.map_err(|source| WriteError::File { path: self.out.join(rel), source })?;
+        result.map_err(|source| WriteError::File {
+            path: self.out.join(rel),
+            source,
+        })?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
@@ -189,7 +215,10 @@ impl Staging {
     /// removed in the background; [`Cleanup::wait`] waits for that.
     pub fn commit(mut self) -> Result<Cleanup, WriteError> {
         let mut cleanup = Cleanup(None);
-        let swap_err = |source| WriteError::Swap { path: self.out.clone(), source };
+        let swap_err = |source| WriteError::Swap {
+            path: self.out.clone(),
+            source,
+        };
         match fs::symlink_metadata(&self.out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 fs::rename(&self.tmp, &self.out).map_err(swap_err)?;
@@ -249,18 +278,27 @@ fn remove_in_background(dir: PathBuf) -> std::thread::JoinHandle<()> {
 /// checked through /proc, so where there is no /proc staging is never swept, as it
 /// could belong to a build running right now).
 fn sweep_leftovers(out: &Path) {
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
     let name = name.to_string_lossy();
     let old = format!(".{name}.old-");
     let tmp = format!(".{name}.tmp-");
     let can_check_pids = Path::new("/proc/self").exists();
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     for e in entries.flatten() {
         let file = e.file_name().to_string_lossy().into_owned();
         let dead_staging = can_check_pids
-            && file.strip_prefix(&tmp).and_then(|rest| rest.split('-').next()).is_some_and(|pid| {
-                pid.parse::<u32>().is_ok_and(|p| p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists())
-            });
+            && file
+                .strip_prefix(&tmp)
+                .and_then(|rest| rest.split('-').next())
+                .is_some_and(|pid| {
+                    pid.parse::<u32>().is_ok_and(|p| {
+                        p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists()
+                    })
+                });
         if file.starts_with(&old) || dead_staging {
             // Detached on purpose: dropping the handle lets the build go on meanwhile.
             drop(remove_in_background(e.path()));
@@ -274,7 +312,10 @@ impl Drop for Staging {
             // Best effort: a leftover staging directory is harmless (a hidden sibling of
             // the output, never served) and Drop cannot report an error anyway.
             if let Err(e) = fs::remove_dir_all(&self.tmp) {
-                eprintln!("警告: 一時ディレクトリ {} を削除できません: {e}", self.tmp.display());
+                eprintln!(
+                    "警告: 一時ディレクトリ {} を削除できません: {e}",
+                    self.tmp.display()
+                );
             }
         }
     }
@@ -303,7 +344,11 @@ mod tests {
         s.write("x.txt", b"three").unwrap();
         s.commit().unwrap().wait();
         assert!(!out.join("a").exists());
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "old tree removed");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "old tree removed"
+        );
     }
 
     #[test]
@@ -322,16 +367,28 @@ mod tests {
         s.write("changed.html", b"new").unwrap();
         assert_eq!(s.reused(), 1);
         s.commit().unwrap().wait();
-        assert_eq!(fs::metadata(out.join("same/index.html")).unwrap().ino(), ino, "linked, not rewritten");
+        assert_eq!(
+            fs::metadata(out.join("same/index.html")).unwrap().ino(),
+            ino,
+            "linked, not rewritten"
+        );
         assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"new");
-        assert_eq!(fs::metadata(out.join("same/index.html")).unwrap().nlink(), 1, "old tree removed");
+        assert_eq!(
+            fs::metadata(out.join("same/index.html")).unwrap().nlink(),
+            1,
+            "old tree removed"
+        );
 
         // Writing the same path twice never writes through a link into the old tree.
         let s = Staging::new(&out).unwrap().reuse_previous();
         s.write("same/index.html", b"same").unwrap();
         s.write("same/index.html", b"other").unwrap();
         drop(s);
-        assert_eq!(fs::read(out.join("same/index.html")).unwrap(), b"same", "previous output intact");
+        assert_eq!(
+            fs::read(out.join("same/index.html")).unwrap(),
+            b"same",
+            "previous output intact"
+        );
     }
 
     #[test]
@@ -340,7 +397,9 @@ mod tests {
         let out = dir.path().join("public");
         // No process has pid 999999999 (Linux caps pids at 2^22).
         let dead = dir.path().join(".public.tmp-999999999-1");
-        let live = dir.path().join(format!(".public.tmp-{}-1", std::process::id()));
+        let live = dir
+            .path()
+            .join(format!(".public.tmp-{}-1", std::process::id()));
         let old = dir.path().join(".public.old-1-1");
         for d in [&dead, &live, &old] {
             fs::create_dir_all(d.join("a")).unwrap();
@@ -360,7 +419,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Staging::new(&dir.path().join("public")).unwrap();
         for bad in ["../x", "/etc/x", "a/../../x", "a//b", ""] {
-            assert!(matches!(s.write(bad, b""), Err(WriteError::BadPath(_))), "{bad}");
+            assert!(
+                matches!(s.write(bad, b""), Err(WriteError::BadPath(_))),
+                "{bad}"
+            );
         }
     }
 }

@@ -61,25 +61,46 @@ fn one_page_per_published_resource_and_none_for_closed() {
         .collect();
     assert_eq!(written, published_ids());
     for id in &written {
-        assert!(out.join("resources").join(id).join("index.html").is_file(), "{id}");
+        assert!(
+            out.join("resources").join(id).join("index.html").is_file(),
+            "{id}"
+        );
     }
-    assert!(!out.join("resources/closed-salon").exists(), "closed records get no page");
+    assert!(
+        !out.join("resources/closed-salon").exists(),
+        "closed records get no page"
+    );
 }
 
 #[test]
 fn every_sitemap_url_exists_in_the_output() {
     let (_dir, out) = build_fixture("site-basic");
     let sitemap = read(&out, "sitemap.xml");
-    let locs: Vec<&str> = sitemap.split("<loc>").skip(1).map(|s| s.split("</loc>").next().unwrap()).collect();
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap())
+        .collect();
     assert!(locs.len() > 20, "{locs:?}");
     for loc in &locs {
-        let path = loc.strip_prefix("https://tsunagu.example.jp/").expect("absolute URL on base_url");
-        let path = percent_encoding::percent_decode_str(path).decode_utf8().unwrap();
-        let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+        let path = loc
+            .strip_prefix("https://tsunagu.example.jp/")
+            .expect("absolute URL on base_url");
+        let path = percent_encoding::percent_decode_str(path)
+            .decode_utf8()
+            .unwrap();
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
         assert!(out.join(&file).is_file(), "{loc} → {file} missing");
     }
     for id in published_ids() {
-        assert!(locs.contains(&format!("https://tsunagu.example.jp/resources/{id}/").as_str()), "{id} not in sitemap");
+        assert!(
+            locs.contains(&format!("https://tsunagu.example.jp/resources/{id}/").as_str()),
+            "{id} not in sitemap"
+        );
     }
     assert!(!sitemap.contains("closed-salon") && !sitemap.contains("404.html"));
     assert!(read(&out, "robots.txt").contains("Sitemap: https://tsunagu.example.jp/sitemap.xml"));
@@ -109,11 +130,21 @@ fn resource_pages_have_one_canonical_typed_json_ld_and_a_qr_code() {
             .into_iter()
             .find(|t| t.contains("class=qr") || t.contains("class=\"qr\""))
             .unwrap_or_else(|| panic!("{id}: no QR"));
-        assert!(qr.contains("role=img") || qr.contains("role=\"img\""), "{qr}");
+        assert!(
+            qr.contains("role=img") || qr.contains("role=\"img\""),
+            "{qr}"
+        );
         let svg_start = html.find("<svg class=\"qr\"").expect("QR svg");
         let svg = &html[svg_start..svg_start + html[svg_start..].find("</svg>").unwrap()];
-        assert_eq!(decode_qr_svg(svg), url, "{id}: the QR code leads to the page");
-        assert!(html.contains(&url), "the URL the QR encodes is printed under it");
+        assert_eq!(
+            decode_qr_svg(svg),
+            url,
+            "{id}: the QR code leads to the page"
+        );
+        assert!(
+            html.contains(&url),
+            "the URL the QR encodes is printed under it"
+        );
         assert!(html.starts_with("<!doctype html><html lang=ja>"), "{id}");
     }
     // The clinic's weekly hours become openingHoursSpecification, geo comes from the record.
@@ -129,23 +160,62 @@ fn resource_pages_have_one_canonical_typed_json_ld_and_a_qr_code() {
 fn geojson_parses_with_lon_lat_order() {
     let (_dir, out) = build_fixture("site-basic");
     let records = fixture_records("site-basic");
-    let fc: geojson::FeatureCollection = read(&out, "data/resources.geojson").parse::<geojson::GeoJson>().unwrap().try_into().unwrap();
-    let ids: BTreeSet<String> = fc.features.iter().map(|f| f.property("id").unwrap().as_str().unwrap().to_string()).collect();
-    let located: BTreeSet<String> = published_ids().into_iter().filter(|id| records[id].get("location").is_some()).collect();
-    assert_eq!(ids, located, "every published resource with a location, nothing else");
+    let fc: geojson::FeatureCollection = read(&out, "data/resources.geojson")
+        .parse::<geojson::GeoJson>()
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let ids: BTreeSet<String> = fc
+        .features
+        .iter()
+        .map(|f| f.property("id").unwrap().as_str().unwrap().to_string())
+        .collect();
+    let located: BTreeSet<String> = published_ids()
+        .into_iter()
+        .filter(|id| records[id].get("location").is_some())
+        .collect();
+    assert_eq!(
+        ids, located,
+        "every published resource with a location, nothing else"
+    );
     for f in &fc.features {
         let id = f.property("id").unwrap().as_str().unwrap();
-        let geojson::Value::Point(p) = &f.geometry.as_ref().unwrap().value else { panic!("{id}: not a point") };
+        let geojson::Value::Point(p) = &f.geometry.as_ref().unwrap().value else {
+            panic!("{id}: not a point")
+        };
         let loc = &records[id]["location"];
-        assert_eq!(p[0], loc["lon"].as_f64().unwrap(), "{id}: first coordinate is the longitude");
-        assert_eq!(p[1], loc["lat"].as_f64().unwrap(), "{id}: second coordinate is the latitude");
-        assert_eq!(f.property("url").unwrap(), &format!("https://tsunagu.example.jp/resources/{id}/"));
+        assert_eq!(
+            p[0],
+            loc["lon"].as_f64().unwrap(),
+            "{id}: first coordinate is the longitude"
+        );
+        assert_eq!(
+            p[1],
+            loc["lat"].as_f64().unwrap(),
+            "{id}: second coordinate is the latitude"
+        );
+        assert_eq!(
+            f.property("url").unwrap(),
+            &format!("https://tsunagu.example.jp/resources/{id}/")
+        );
     }
-    let aed = fc.features.iter().find(|f| f.property("id").unwrap() == "city-hall-aed").unwrap();
+    let aed = fc
+        .features
+        .iter()
+        .find(|f| f.property("id").unwrap() == "city-hall-aed")
+        .unwrap();
     assert_eq!(aed.property("approximate").unwrap(), true);
     // Category files hold the category and its descendants.
-    let medical: geojson::FeatureCollection = read(&out, "data/categories/medical.geojson").parse::<geojson::GeoJson>().unwrap().try_into().unwrap();
-    let ids: BTreeSet<&str> = medical.features.iter().map(|f| f.property("id").unwrap().as_str().unwrap()).collect();
+    let medical: geojson::FeatureCollection = read(&out, "data/categories/medical.geojson")
+        .parse::<geojson::GeoJson>()
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let ids: BTreeSet<&str> = medical
+        .features
+        .iter()
+        .map(|f| f.property("id").unwrap().as_str().unwrap())
+        .collect();
     assert_eq!(ids, BTreeSet::from(["sakae-pharmacy", "toyoake-clinic"]));
 }
 
@@ -155,12 +225,21 @@ fn suspended_is_marked_and_raw_html_is_escaped() {
     let html = read(&out, "resources/odaka-salon-suspended/index.html");
     assert!(html.contains("休止中"), "suspended banner");
     let html = read(&out, "resources/no-location-taxi/index.html");
-    assert!(!html.contains("<script>alert"), "raw HTML in a description must not pass through");
+    assert!(
+        !html.contains("<script>alert"),
+        "raw HTML in a description must not pass through"
+    );
     assert!(html.contains("&lt;script>alert") || html.contains("&lt;script&gt;alert"));
     // Accessibility: unknown is shown as 不明, distinct from なし.
     let html = read(&out, "resources/maehata-taiso/index.html");
-    assert!(html.contains("<th scope=row>駐車場</th><td>なし</td>"), "parking: no");
-    assert!(html.contains("<th scope=row>車椅子</th><td>不明</td>"), "wheelchair: unknown");
+    assert!(
+        html.contains("<th scope=row>駐車場</th><td>なし</td>"),
+        "parking: no"
+    );
+    assert!(
+        html.contains("<th scope=row>車椅子</th><td>不明</td>"),
+        "wheelchair: unknown"
+    );
 }
 
 #[test]
@@ -185,14 +264,22 @@ fn every_resource_is_reachable_without_javascript() {
     let top = read(&out, "index.html");
     let mut linked = String::new();
     for cat in ["kayoinoba", "medical", "disaster", "aed"] {
-        assert!(top.contains(&format!("/categories/{cat}/")), "tile for {cat}");
+        assert!(
+            top.contains(&format!("/categories/{cat}/")),
+            "tile for {cat}"
+        );
         linked.push_str(&read(&out, &format!("categories/{cat}/index.html")));
     }
     for id in published_ids() {
-        assert!(linked.contains(&format!("/resources/{id}/")), "{id} not reachable from category pages");
+        assert!(
+            linked.contains(&format!("/resources/{id}/")),
+            "{id} not reachable from category pages"
+        );
     }
     let area = read(&out, "areas/新田町/index.html");
-    assert!(area.contains("/resources/toyoake-clinic/") && area.contains("/resources/sakae-pharmacy/"));
+    assert!(
+        area.contains("/resources/toyoake-clinic/") && area.contains("/resources/sakae-pharmacy/")
+    );
 }
 
 #[test]
@@ -205,8 +292,15 @@ fn failed_build_leaves_previous_output_byte_identical() {
     let before = snapshot_tree(&out);
 
     // 1. Invalid content: refused at load, before anything is written.
-    std::fs::write(site.join("content/resources/bad.yaml"), "id: bad\nname: x\ncategories: [nope]\n").unwrap();
-    assert!(matches!(build_site(&site, &out), Err(tsunagu::build::BuildError::Invalid(_))));
+    std::fs::write(
+        site.join("content/resources/bad.yaml"),
+        "id: bad\nname: x\ncategories: [nope]\n",
+    )
+    .unwrap();
+    assert!(matches!(
+        build_site(&site, &out),
+        Err(tsunagu::build::BuildError::Invalid(_))
+    ));
     assert_eq!(snapshot_tree(&out), before);
     std::fs::remove_file(site.join("content/resources/bad.yaml")).unwrap();
 
@@ -216,8 +310,15 @@ fn failed_build_leaves_previous_output_byte_identical() {
     let err = build_site(&site, &out).unwrap_err();
     assert!(err.to_string().contains("resource.html"), "{err}");
     assert_eq!(snapshot_tree(&out), before, "previous public/ unchanged");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 2, "no staging directory left behind: {leftovers:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "no staging directory left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -234,7 +335,10 @@ fn site_templates_override_the_theme() {
     let out = dir.path().join("public");
     build_site(&site, &out).unwrap();
     assert!(read(&out, "404.html").contains("豊明市の独自404"));
-    assert!(read(&out, "404.html").contains("lang=ja"), "still extends the theme's base.html");
+    assert!(
+        read(&out, "404.html").contains("lang=ja"),
+        "still extends the theme's base.html"
+    );
 }
 
 #[test]
@@ -246,7 +350,9 @@ fn rebuild_reuses_unchanged_files_and_matches_a_fresh_build() {
     build_site(&site, &out).unwrap();
     // Change one record: its page changes, the others are reused.
     let path = site.join("content/resources/sakae-pharmacy.yaml");
-    let yaml = std::fs::read_to_string(&path).unwrap().replace("さかえ薬局", "さかえ調剤薬局");
+    let yaml = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("さかえ薬局", "さかえ調剤薬局");
     std::fs::write(&path, yaml).unwrap();
     let report = build_site(&site, &out).unwrap();
     assert!(report.reused > 0, "unchanged pages reused");
@@ -255,5 +361,9 @@ fn rebuild_reuses_unchanged_files_and_matches_a_fresh_build() {
 
     let fresh = dir.path().join("fresh");
     build_site(&site, &fresh).unwrap();
-    assert_eq!(snapshot_tree(&out), snapshot_tree(&fresh), "reuse never changes what is served");
+    assert_eq!(
+        snapshot_tree(&out),
+        snapshot_tree(&fresh),
+        "reuse never changes what is served"
+    );
 }

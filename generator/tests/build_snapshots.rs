@@ -15,7 +15,11 @@ fn normalise_dates(s: &str) -> String {
         let after = &rest[i + 9..];
         let end = after.find("</lastmod>").unwrap();
         let date = &after[..end];
-        out.push_str(if date == build_date().to_string() { "BUILD-DATE" } else { date });
+        out.push_str(if date == build_date().to_string() {
+            "BUILD-DATE"
+        } else {
+            date
+        });
         rest = &after[end..];
     }
     out.push_str(rest);
@@ -23,7 +27,9 @@ fn normalise_dates(s: &str) -> String {
 }
 
 fn section<'a>(html: &'a str, marker: &str) -> &'a str {
-    let start = html[..html.find(marker).expect(marker)].rfind("<section").unwrap();
+    let start = html[..html.find(marker).expect(marker)]
+        .rfind("<section")
+        .unwrap();
     let end = start + html[start..].find("</section>").unwrap() + "</section>".len();
     &html[start..end]
 }
@@ -49,7 +55,12 @@ fn resource_page_schedule_and_accessibility() {
 fn geojson_feature() {
     let (_dir, out) = build_fixture("site-basic");
     let v: serde_json::Value = serde_json::from_str(&read(&out, "data/resources.geojson")).unwrap();
-    let feature = v["features"].as_array().unwrap().iter().find(|f| f["id"] == "toyoake-clinic").unwrap();
+    let feature = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "toyoake-clinic")
+        .unwrap();
     insta::assert_json_snapshot!("geojson_feature_clinic", feature);
 }
 

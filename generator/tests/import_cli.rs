@@ -15,7 +15,13 @@ fn tsunagu() -> Command {
 fn prints_row_messages_and_the_summary() {
     let c = content_dir();
     let f = fixture("mhlw-kaigo-170-duplicate.csv");
-    let out = tsunagu().arg("import").arg(&f).arg("--content").arg(c.path()).output().unwrap();
+    let out = tsunagu()
+        .arg("import")
+        .arg(&f)
+        .arg("--content")
+        .arg(c.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -23,7 +29,10 @@ fn prints_row_messages_and_the_summary() {
         stderr.contains(&format!("{}:3: 事業所番号: 事業所番号 4470300981 は 2 行目と重複しています（取り込みませんでした）", f.display())),
         "{stderr}"
     );
-    assert!(stdout.contains("取り込み結果:") && stdout.contains("追加") && stdout.contains("うち重複"), "{stdout}");
+    assert!(
+        stdout.contains("取り込み結果:") && stdout.contains("追加") && stdout.contains("うち重複"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -37,7 +46,10 @@ fn a_failed_import_exits_non_zero_and_writes_nothing() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("UTF-8 として読めないバイトがあります"), "{stderr}");
+    assert!(
+        stderr.contains("UTF-8 として読めないバイトがあります"),
+        "{stderr}"
+    );
     assert!(resource_files(c.path()).is_empty());
 }
 
@@ -46,5 +58,10 @@ fn list_names_the_kinds() {
     let out = tsunagu().args(["import", "--list"]).output().unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("gsi-emergency") && stdout.contains("std-aed") && stdout.contains("--mapping"), "{stdout}");
+    assert!(
+        stdout.contains("gsi-emergency")
+            && stdout.contains("std-aed")
+            && stdout.contains("--mapping"),
+        "{stdout}"
+    );
 }

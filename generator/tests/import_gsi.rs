@@ -10,11 +10,29 @@ use tsunagu::import::report::Skip;
 #[test]
 fn toyoake_emergency_and_shelters_are_imported_with_their_own_points() {
     let c = content_dir();
-    let files = [fixture("gsi-emergency-232297.json"), fixture("gsi-evacuation-232297.json")];
+    let files = [
+        fixture("gsi-emergency-232297.json"),
+        fixture("gsi-evacuation-232297.json"),
+    ];
     let o = run(&args(c.path(), &files));
-    assert_eq!((o.summary.read, o.summary.added, o.summary.skipped_total()), (124, 124, 0));
-    assert_eq!(resource_files(c.path()).iter().filter(|f| f.starts_with("gsi-emergency-")).count(), 65);
-    assert_eq!(resource_files(c.path()).iter().filter(|f| f.starts_with("gsi-shelter-")).count(), 59);
+    assert_eq!(
+        (o.summary.read, o.summary.added, o.summary.skipped_total()),
+        (124, 124, 0)
+    );
+    assert_eq!(
+        resource_files(c.path())
+            .iter()
+            .filter(|f| f.starts_with("gsi-emergency-"))
+            .count(),
+        65
+    );
+    assert_eq!(
+        resource_files(c.path())
+            .iter()
+            .filter(|f| f.starts_with("gsi-shelter-"))
+            .count(),
+        59
+    );
 
     let v = yaml(c.path(), "gsi-emergency-e2322900001201");
     assert_eq!(v["name"].as_str(), Some("豊明小学校グラウンド"));
@@ -28,22 +46,38 @@ fn toyoake_emergency_and_shelters_are_imported_with_their_own_points() {
     assert_eq!(v["source"]["dataset"].as_str(), Some("gsi-emergency"));
 
     // A name written with circled digits keeps them (NFKC would have made it "(20棟)").
-    assert_eq!(yaml(c.path(), "gsi-shelter-e2322900001113")["name"].as_str(), Some("豊明小学校（⑳棟）"));
+    assert_eq!(
+        yaml(c.path(), "gsi-shelter-e2322900001113")["name"].as_str(),
+        Some("豊明小学校（⑳棟）")
+    );
 
     // The first import into an empty directory moves a whole directory into place: it must
     // not keep the temporary directory's private mode.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(c.path().join("resources")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(c.path().join("resources"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o755);
     }
-    assert!(std::fs::read_dir(c.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".tsunagu-import")));
+    assert!(std::fs::read_dir(c.path()).unwrap().all(|e| {
+        !e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".tsunagu-import")
+    }));
 
     // The loader accepts every imported file.
     let content = load(c.path());
     assert_eq!(content.resources.len(), 124);
-    assert!(content.resources.iter().all(|r| r.location.is_some_and(|l| !l.approximate)));
+    assert!(
+        content
+            .resources
+            .iter()
+            .all(|r| r.location.is_some_and(|l| !l.approximate))
+    );
 }
 
 #[test]
@@ -51,14 +85,31 @@ fn a_second_import_changes_nothing() {
     let c = content_dir();
     let files = [fixture("gsi-emergency-232297.json")];
     run(&args(c.path(), &files));
-    let before: Vec<String> = resource_files(c.path()).iter().map(|f| read(c.path(), f.trim_end_matches(".yaml"))).collect();
+    let before: Vec<String> = resource_files(c.path())
+        .iter()
+        .map(|f| read(c.path(), f.trim_end_matches(".yaml")))
+        .collect();
     let mut a = args(c.path(), &files);
     a.date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
     let o = run(&a);
-    assert_eq!((o.summary.added, o.summary.updated, o.summary.unchanged, o.summary.closed), (0, 0, 65, 0));
+    assert_eq!(
+        (
+            o.summary.added,
+            o.summary.updated,
+            o.summary.unchanged,
+            o.summary.closed
+        ),
+        (0, 0, 65, 0)
+    );
     assert!(o.written.is_empty());
-    let after: Vec<String> = resource_files(c.path()).iter().map(|f| read(c.path(), f.trim_end_matches(".yaml"))).collect();
-    assert_eq!(before, after, "files must be byte-identical, including source.imported");
+    let after: Vec<String> = resource_files(c.path())
+        .iter()
+        .map(|f| read(c.path(), f.trim_end_matches(".yaml")))
+        .collect();
+    assert_eq!(
+        before, after,
+        "files must be byte-identical, including source.imported"
+    );
 }
 
 #[test]
@@ -73,15 +124,25 @@ fn reimport_keeps_hand_edits_updates_owned_fields_and_closes_removed_rows() {
     let id = "gsi-emergency-e2322900001201";
     let path = c.path().join("resources").join(format!("{id}.yaml"));
     let edited = read(c.path(), id)
-        .replace("name: 豊明小学校グラウンド", "# 市で名称を修正（2026-11-30）\nname: 豊明市立豊明小学校 運動場")
-        .replace("fields: [name, tags, description, address, location]", "fields: [tags, description, address, location]")
+        .replace(
+            "name: 豊明小学校グラウンド",
+            "# 市で名称を修正（2026-11-30）\nname: 豊明市立豊明小学校 運動場",
+        )
+        .replace(
+            "fields: [name, tags, description, address, location]",
+            "fields: [tags, description, address, location]",
+        )
         .replace("status: active", "phone: 0562-92-1111\nstatus: active");
     std::fs::write(&path, &edited).unwrap();
 
     // The next edition: the dataset renames that site and another, and drops a third.
-    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&edition1).unwrap()).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&edition1).unwrap()).unwrap();
     let feats = json["features"].as_array_mut().unwrap();
-    let dropped = feats.iter().position(|f| f["properties"]["共通ID"] == "E2322900001203").unwrap();
+    let dropped = feats
+        .iter()
+        .position(|f| f["properties"]["共通ID"] == "E2322900001203")
+        .unwrap();
     feats.remove(dropped);
     for f in feats.iter_mut() {
         if f["properties"]["共通ID"] == "E2322900001201" {
@@ -97,22 +158,50 @@ fn reimport_keeps_hand_edits_updates_owned_fields_and_closes_removed_rows() {
     let mut a = args(c.path(), &[edition1]);
     a.date = chrono::NaiveDate::from_ymd_opt(2027, 4, 1);
     let o = run(&a);
-    assert_eq!((o.summary.added, o.summary.updated, o.summary.closed), (0, 2, 1), "{:?}", o.updated);
+    assert_eq!(
+        (o.summary.added, o.summary.updated, o.summary.closed),
+        (0, 2, 1),
+        "{:?}",
+        o.updated
+    );
 
     let text = read(c.path(), id);
-    assert!(text.contains("# 市で名称を修正（2026-11-30）\nname: 豊明市立豊明小学校 運動場\n"), "hand-edited name kept:\n{text}");
-    assert!(text.contains("phone: 0562-92-1111\n"), "hand-added phone kept:\n{text}");
-    assert!(text.contains("tags: [洪水]\n"), "owned tags updated:\n{text}");
+    assert!(
+        text.contains("# 市で名称を修正（2026-11-30）\nname: 豊明市立豊明小学校 運動場\n"),
+        "hand-edited name kept:\n{text}"
+    );
+    assert!(
+        text.contains("phone: 0562-92-1111\n"),
+        "hand-added phone kept:\n{text}"
+    );
+    assert!(
+        text.contains("tags: [洪水]\n"),
+        "owned tags updated:\n{text}"
+    );
     assert!(text.contains("imported: 2027-04-01"));
-    assert_eq!(yaml(c.path(), "gsi-emergency-e2322900001202")["name"].as_str(), Some("豊明小学校 新体育館"));
+    assert_eq!(
+        yaml(c.path(), "gsi-emergency-e2322900001202")["name"].as_str(),
+        Some("豊明小学校 新体育館")
+    );
 
     // Removed from the dataset: kept, marked 終了, not deleted.
     let closed = yaml(c.path(), "gsi-emergency-e2322900001203");
     assert_eq!(closed["status"].as_str(), Some("closed"));
     assert_eq!(closed["source"]["imported"].as_str(), Some("2027-04-01"));
-    assert_eq!(closed["name"].as_str(), Some("豊明小学校（①棟）"), "the rest of the record is kept");
+    assert_eq!(
+        closed["name"].as_str(),
+        Some("豊明小学校（①棟）"),
+        "the rest of the record is kept"
+    );
     let content = load(c.path());
-    assert_eq!(content.resources.iter().filter(|r| r.status == tsunagu::model::Status::Closed).count(), 1);
+    assert_eq!(
+        content
+            .resources
+            .iter()
+            .filter(|r| r.status == tsunagu::model::Status::Closed)
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -127,7 +216,10 @@ fn importing_another_town_does_not_close_the_first() {
 #[test]
 fn placeholder_files_hold_no_rows_and_say_so() {
     let c = content_dir();
-    let mut a = args(c.path(), &[fixture("gsi-emergency-231011-unavailable.json")]);
+    let mut a = args(
+        c.path(),
+        &[fixture("gsi-emergency-231011-unavailable.json")],
+    );
     a.dataset = Some("gsi-emergency".into());
     let o = run(&a);
     assert_eq!(o.summary.read, 0);

@@ -16,13 +16,22 @@ fn import_140() -> (tempfile::TempDir, tsunagu::import::Outcome) {
 #[test]
 fn toyoake_rows_become_care_records_with_clean_fields() {
     let (c, o) = import_140();
-    assert_eq!(o.summary.added, o.summary.read, "every row of this slice is imported");
+    assert_eq!(
+        o.summary.added, o.summary.read,
+        "every row of this slice is imported"
+    );
     let v = yaml(c.path(), "kaigo-140-2314800638");
-    assert_eq!(v["name"].as_str(), Some("医療法人　美月会　前後整形外科内科クリニック"));
+    assert_eq!(
+        v["name"].as_str(),
+        Some("医療法人　美月会　前後整形外科内科クリニック")
+    );
     assert_eq!(v["categories"][0].as_str(), Some("care"));
     assert_eq!(v["tags"][0].as_str(), Some("訪問リハビリテーション"));
     // 「豊明市阿野町滑５５－１」: prefecture added, digits and hyphen folded, town found.
-    assert_eq!(v["address"]["text"].as_str(), Some("愛知県豊明市阿野町滑55-1"));
+    assert_eq!(
+        v["address"]["text"].as_str(),
+        Some("愛知県豊明市阿野町滑55-1")
+    );
     assert_eq!(v["address"]["town"].as_str(), Some("阿野町"));
     assert_eq!(v["location"]["lat"].as_f64(), Some(35.0521538));
     assert_eq!(v["location"]["approximate"].as_bool(), Some(false));
@@ -30,7 +39,12 @@ fn toyoake_rows_become_care_records_with_clean_fields() {
     assert!(v["description"].as_str().unwrap().contains("定員: 45人"));
     assert_eq!(v["source"]["id"].as_str(), Some("232297-140-2314800638"));
     // 定員 0 means "not reported": not shown as a capacity.
-    assert!(!yaml(c.path(), "kaigo-140-2374800783")["description"].as_str().unwrap().contains("定員"));
+    assert!(
+        !yaml(c.path(), "kaigo-140-2374800783")["description"]
+            .as_str()
+            .unwrap()
+            .contains("定員")
+    );
     load(c.path());
 }
 
@@ -43,9 +57,17 @@ fn zero_and_foreign_coordinates_are_reported_with_row_and_column() {
     assert_eq!(i.column, "緯度/経度");
     assert!(i.file.ends_with("mhlw-kaigo-140.csv"));
     // Outside the shipped 町字 table (茨城県): imported without a point rather than lost.
-    assert!(yaml(c.path(), "kaigo-140-0810710566").get("location").is_none());
+    assert!(
+        yaml(c.path(), "kaigo-140-0810710566")
+            .get("location")
+            .is_none()
+    );
     let ireland = line_of(&f, "2050180138");
-    assert!(issue(&o, ireland, "日本の範囲外").is_some(), "{:?}", o.issues);
+    assert!(
+        issue(&o, ireland, "日本の範囲外").is_some(),
+        "{:?}",
+        o.issues
+    );
 }
 
 #[test]
@@ -53,14 +75,25 @@ fn bad_coordinates_in_aichi_fall_back_to_the_town_point() {
     // A real 豊明市 row whose coordinates are replaced by 0,0 (the quirk occurs elsewhere).
     let src = std::fs::read_to_string(fixture("mhlw-kaigo-140.csv")).unwrap();
     let header = src.lines().next().unwrap();
-    let row = src.lines().find(|l| l.contains("2374800783")).unwrap().replace("35.071914100000000,137.017682000000000", "0.000000000000000,0.000000000000000");
+    let row = src
+        .lines()
+        .find(|l| l.contains("2374800783"))
+        .unwrap()
+        .replace(
+            "35.071914100000000,137.017682000000000",
+            "0.000000000000000,0.000000000000000",
+        );
     let work = tempfile::tempdir().unwrap();
     let file = work.path().join("jigyosho_140.csv");
     std::fs::write(&file, format!("{header}\r\n{row}\r\n")).unwrap();
     let c = content_dir();
     let o = run(&args(c.path(), &[file]));
     let i = issue(&o, 2, "0,0").unwrap();
-    assert!(i.message.contains("沓掛町") && i.message.contains("おおよその位置"), "{}", i.message);
+    assert!(
+        i.message.contains("沓掛町") && i.message.contains("おおよその位置"),
+        "{}",
+        i.message
+    );
     let v = yaml(c.path(), "kaigo-140-2374800783");
     assert_eq!(v["location"]["approximate"].as_bool(), Some(true));
     assert_eq!(v["location"]["lat"].as_f64(), Some(35.073901));
@@ -71,8 +104,14 @@ fn phones_urls_and_emails_are_cleaned_or_reported() {
     let (c, o) = import_140();
     let f = fixture("mhlw-kaigo-140.csv");
     // 「０１７２－２８－８２２０」 and 「011‐770‐7111」 (U+2010).
-    assert_eq!(yaml(c.path(), "kaigo-140-0210215117")["phone"].as_str(), Some("0172-28-8220"));
-    assert_eq!(yaml(c.path(), "kaigo-140-0110217171")["phone"].as_str(), Some("011-770-7111"));
+    assert_eq!(
+        yaml(c.path(), "kaigo-140-0210215117")["phone"].as_str(),
+        Some("0172-28-8220")
+    );
+    assert_eq!(
+        yaml(c.path(), "kaigo-140-0110217171")["phone"].as_str(),
+        Some("011-770-7111")
+    );
     // An e-mail address in URL goes to email, with a note.
     let v = yaml(c.path(), "kaigo-140-0212310973");
     assert_eq!(v["email"].as_str(), Some("tkhp-reha@tokiwakai.or.jp"));
@@ -89,8 +128,14 @@ fn phones_urls_and_emails_are_cleaned_or_reported() {
 fn addresses_without_prefecture_or_city_are_completed() {
     let c = content_dir();
     run(&args(c.path(), &[fixture("mhlw-kaigo-520.csv")]));
-    assert_eq!(yaml(c.path(), "kaigo-520-2350780025")["address"]["text"].as_str(), Some("愛知県名古屋市昭和区川名山町6番地の4"));
-    assert_eq!(yaml(c.path(), "kaigo-520-0150480127")["address"]["text"].as_str(), Some("北海道札幌市西区八軒6条東4丁目4-22"));
+    assert_eq!(
+        yaml(c.path(), "kaigo-520-2350780025")["address"]["text"].as_str(),
+        Some("愛知県名古屋市昭和区川名山町6番地の4")
+    );
+    assert_eq!(
+        yaml(c.path(), "kaigo-520-0150480127")["address"]["text"].as_str(),
+        Some("北海道札幌市西区八軒6条東4丁目4-22")
+    );
 }
 
 #[test]
@@ -98,7 +143,11 @@ fn a_duplicate_office_number_is_reported_not_imported_twice() {
     let c = content_dir();
     let o = run(&args(c.path(), &[fixture("mhlw-kaigo-170-duplicate.csv")]));
     assert_eq!(o.summary.added, 1);
-    let i = o.issues.iter().find(|i| i.skip == Some(Skip::Duplicate)).unwrap();
+    let i = o
+        .issues
+        .iter()
+        .find(|i| i.skip == Some(Skip::Duplicate))
+        .unwrap();
     assert_eq!((i.row, i.column.as_str()), (3, "事業所番号"));
     assert!(i.message.contains("2 行目"), "{}", i.message);
 }
@@ -110,8 +159,15 @@ fn city_filter_keeps_one_town_of_a_nationwide_file() {
     a.city = Some("豊明市".into());
     let o = run(&a);
     assert_eq!(o.summary.added, 3);
-    assert_eq!(o.summary.skipped.get(&Skip::OtherCity), Some(&(o.summary.read - 3)));
-    assert!(o.issues.is_empty(), "rows of other towns are counted, not listed: {:?}", o.issues);
+    assert_eq!(
+        o.summary.skipped.get(&Skip::OtherCity),
+        Some(&(o.summary.read - 3))
+    );
+    assert!(
+        o.issues.is_empty(),
+        "rows of other towns are counted, not listed: {:?}",
+        o.issues
+    );
     let mut by_code = args(c.path(), &[fixture("mhlw-kaigo-140.csv")]);
     by_code.city = Some("232297".into());
     let again = run(&by_code);
@@ -126,5 +182,8 @@ fn a_designated_city_is_found_by_its_wards() {
     a.city = Some("名古屋市".into());
     let o = run(&a);
     assert_eq!(o.summary.added, 1);
-    assert_eq!(yaml(c.path(), "kaigo-520-2350780025")["address"]["town"].as_str(), Some("川名山町"));
+    assert_eq!(
+        yaml(c.path(), "kaigo-520-2350780025")["address"]["town"].as_str(),
+        Some("川名山町")
+    );
 }

@@ -23,7 +23,10 @@ fn shift_jis_toilets_with_four_image_columns() {
     let v = yaml(c.path(), file.trim_end_matches(".yaml"));
     assert_eq!(v["name"].as_str(), Some("新馬場北公衆便所"));
     assert_eq!(v["categories"][0].as_str(), Some("accessible-toilet"));
-    assert_eq!(v["accessibility"]["accessible_toilet"].as_str(), Some("yes"));
+    assert_eq!(
+        v["accessibility"]["accessible_toilet"].as_str(),
+        Some("yes")
+    );
     assert_eq!(v["source"]["dataset"].as_str(), Some("std-toilet"));
     load(c.path());
 }
@@ -31,19 +34,36 @@ fn shift_jis_toilets_with_four_image_columns() {
 #[test]
 fn forcing_the_wrong_encoding_fails_and_writes_nothing() {
     let c = content_dir();
-    let mut a = args(c.path(), &[fixture("gsi-emergency-232297.json"), fixture("shinagawa-toilet-sjis.csv")]);
+    let mut a = args(
+        c.path(),
+        &[
+            fixture("gsi-emergency-232297.json"),
+            fixture("shinagawa-toilet-sjis.csv"),
+        ],
+    );
     a.encoding = Some(Encoding::Utf8);
     match import_run(&a) {
-        Err(ImportError::Decode { file, .. }) => assert!(file.ends_with("shinagawa-toilet-sjis.csv")),
+        Err(ImportError::Decode { file, .. }) => {
+            assert!(file.ends_with("shinagawa-toilet-sjis.csv"))
+        }
         other => panic!("expected a decode error, got {other:?}"),
     }
-    assert!(resource_files(c.path()).is_empty(), "a failed import writes nothing, not even the good file");
+    assert!(
+        resource_files(c.path()).is_empty(),
+        "a failed import writes nothing, not even the good file"
+    );
 }
 
 #[test]
 fn an_unrecognised_file_fails_the_whole_import() {
     let c = content_dir();
-    let a = args(c.path(), &[fixture("gsi-emergency-232297.json"), fixture("takamatsu-aed.csv")]);
+    let a = args(
+        c.path(),
+        &[
+            fixture("gsi-emergency-232297.json"),
+            fixture("takamatsu-aed.csv"),
+        ],
+    );
     let e = import_run(&a).unwrap_err();
     assert!(matches!(e, ImportError::Undetected { .. }), "{e}");
     assert!(e.to_string().contains("--dataset"), "{e}");
@@ -67,9 +87,17 @@ fn mojibake_is_repaired_and_swapped_coordinates_put_right() {
     assert_eq!(i.column, "緯度/経度");
     // 「"36.920616416202535, "」: the trailing comma and space are not part of the number.
     // (Written with 7 decimals, about 1 cm.)
-    assert_eq!(yaml(c.path(), "aed-170003-ff0000000116")["location"]["lat"].as_f64(), Some(36.9206164));
+    assert_eq!(
+        yaml(c.path(), "aed-170003-ff0000000116")["location"]["lat"].as_f64(),
+        Some(36.9206164)
+    );
     // Half-width katakana readings become full-width.
-    assert_eq!(v["name_kana"].as_str().map(|k| k.starts_with("イシカワケンケイサツホンブ")), Some(true));
+    assert_eq!(
+        v["name_kana"]
+            .as_str()
+            .map(|k| k.starts_with("イシカワケンケイサツホンブ")),
+        Some(true)
+    );
     load(c.path());
 }
 
@@ -88,7 +116,11 @@ fn a_longitude_without_decimal_point_is_reported() {
     let c2 = content_dir();
     let o2 = run(&args(c2.path(), &[f]));
     assert_eq!(o2.summary.added, 1);
-    assert_eq!(yaml(c2.path(), "toilet-170003-ll0000000003")["accessibility"]["accessible_toilet"].as_str(), Some("yes"));
+    assert_eq!(
+        yaml(c2.path(), "toilet-170003-ll0000000003")["accessibility"]["accessible_toilet"]
+            .as_str(),
+        Some("yes")
+    );
 }
 
 #[test]
@@ -97,11 +129,28 @@ fn blank_rows_with_a_lone_dash_are_reported_as_blank() {
     let f = fixture("ishikawa-evacuation.csv");
     let o = run(&args(c.path(), &[f]));
     assert_eq!(o.summary.skipped.get(&Skip::Blank), Some(&3));
-    let last = o.issues.iter().filter(|i| i.skip == Some(Skip::Blank)).map(|i| i.row).max().unwrap();
-    assert_eq!(last, o.summary.read as u64 + 1, "the last data line is blank");
+    let last = o
+        .issues
+        .iter()
+        .filter(|i| i.skip == Some(Skip::Blank))
+        .map(|i| i.row)
+        .max()
+        .unwrap();
+    assert_eq!(
+        last,
+        o.summary.read as u64 + 1,
+        "the last data line is blank"
+    );
     let v = yaml(c.path(), "emergency-170003-cc0000000001");
     assert_eq!(v["categories"][0].as_str(), Some("emergency-site"));
-    assert!(v["address"]["text"].as_str().unwrap().starts_with("石川県金沢市"), "prefecture added: {:?}", v["address"]);
+    assert!(
+        v["address"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("石川県金沢市"),
+        "prefecture added: {:?}",
+        v["address"]
+    );
 }
 
 #[test]
@@ -111,7 +160,10 @@ fn old_recommended_layout_with_half_width_kana() {
     assert_eq!(o.summary.added, 7);
     let v = yaml(c.path(), "aed-132195-1");
     assert_eq!(v["name_kana"].as_str(), Some("コマエシヤクショ"));
-    assert_eq!(v["address"]["text"].as_str(), Some("東京都狛江市和泉本町1丁目1番5号"));
+    assert_eq!(
+        v["address"]["text"].as_str(),
+        Some("東京都狛江市和泉本町1丁目1番5号")
+    );
     assert_eq!(v["source"]["dataset"].as_str(), Some("std-aed"));
 }
 
@@ -127,7 +179,10 @@ fn rows_without_coordinates_and_without_a_town_are_kept_and_reported() {
     assert!(ume.get("location").is_none());
     assert_eq!(ume["source"]["dataset"].as_str(), Some("std-aed"));
     // The row with an empty 市区町村名 is imported all the same.
-    assert_eq!(by_name(c.path(), "大分県警察本部地域課航空隊")["location"]["lat"].as_f64(), Some(33.238128));
+    assert_eq!(
+        by_name(c.path(), "大分県警察本部地域課航空隊")["location"]["lat"].as_f64(),
+        Some(33.238128)
+    );
 }
 
 #[test]
@@ -139,7 +194,10 @@ fn a_mapping_reads_metadata_lines_and_a_lat_lon_cell() {
     let o = run(&a);
     assert_eq!(o.summary.added, 5);
     assert_eq!(o.summary.skipped.get(&Skip::Metadata), Some(&2));
-    assert_eq!(issue(&o, line_of(&f, "#object_type_xsd"), "メタデータ").map(|i| i.skip), Some(Some(Skip::Metadata)));
+    assert_eq!(
+        issue(&o, line_of(&f, "#object_type_xsd"), "メタデータ").map(|i| i.skip),
+        Some(Some(Skip::Metadata))
+    );
     let v = yaml(c.path(), "takamatsu-aed-1");
     assert_eq!(v["location"]["lat"].as_f64(), Some(34.3409206));
     assert_eq!(v["source"]["dataset"].as_str(), Some("takamatsu-aed"));
@@ -151,7 +209,13 @@ fn a_mapping_with_an_unknown_category_fails_before_writing() {
     let c = content_dir();
     let work = tempfile::tempdir().unwrap();
     let m = work.path().join("m.yaml");
-    std::fs::write(&m, std::fs::read_to_string(fixture("takamatsu-aed-mapping.yaml")).unwrap().replace("category: aed", "category: defibrillator")).unwrap();
+    std::fs::write(
+        &m,
+        std::fs::read_to_string(fixture("takamatsu-aed-mapping.yaml"))
+            .unwrap()
+            .replace("category: aed", "category: defibrillator"),
+    )
+    .unwrap();
     let mut a = args(c.path(), &[fixture("takamatsu-aed.csv")]);
     a.mapping = Some(m);
     let e = import_run(&a).unwrap_err();
@@ -164,12 +228,26 @@ fn the_next_edition_of_a_shelter_list_updates_in_place() {
     let c = content_dir();
     let o1 = run(&args(c.path(), &[fixture("hamamatsu-shelter-older.csv")]));
     assert_eq!(o1.summary.added, 5);
-    assert_eq!(yaml(c.path(), "shelter-221390-1")["address"]["text"].as_str(), Some("静岡県浜松市中区松城町108-1"));
-    assert_eq!(yaml(c.path(), "shelter-221390-1")["phone"].as_str(), Some("053-454-6406"));
+    assert_eq!(
+        yaml(c.path(), "shelter-221390-1")["address"]["text"].as_str(),
+        Some("静岡県浜松市中区松城町108-1")
+    );
+    assert_eq!(
+        yaml(c.path(), "shelter-221390-1")["phone"].as_str(),
+        Some("053-454-6406")
+    );
     // After the 2024 ward merger: same 管理NO, new ward names in the addresses.
     let o2 = run(&args(c.path(), &[fixture("hamamatsu-shelter.csv")]));
-    assert_eq!((o2.summary.added, o2.summary.updated), (0, 5), "{:?}", o2.updated);
-    assert_eq!(yaml(c.path(), "shelter-221390-1")["address"]["text"].as_str(), Some("静岡県浜松市中央区松城町108-1"));
+    assert_eq!(
+        (o2.summary.added, o2.summary.updated),
+        (0, 5),
+        "{:?}",
+        o2.updated
+    );
+    assert_eq!(
+        yaml(c.path(), "shelter-221390-1")["address"]["text"].as_str(),
+        Some("静岡県浜松市中央区松城町108-1")
+    );
 }
 
 #[test]
@@ -185,7 +263,20 @@ fn dry_run_reports_but_writes_nothing() {
 #[test]
 fn every_builtin_kind_is_listed() {
     let list = tsunagu::import::list();
-    for k in ["gsi-emergency", "gsi-shelter", "mhlw-kaigo", "medical-codes", "std-toilet", "std-aed", "std-emergency", "std-medical", "std-care", "std-childcare", "std-event", "std-public-facility"] {
+    for k in [
+        "gsi-emergency",
+        "gsi-shelter",
+        "mhlw-kaigo",
+        "medical-codes",
+        "std-toilet",
+        "std-aed",
+        "std-emergency",
+        "std-medical",
+        "std-care",
+        "std-childcare",
+        "std-event",
+        "std-public-facility",
+    ] {
         assert!(list.contains(k), "{k} missing from --list");
     }
 }
@@ -207,8 +298,14 @@ fn an_event_list_becomes_dated_sessions_placed_at_the_town() {
     assert_eq!(o.summary.added, 1);
     let v = yaml(c.path(), "event-232297-e0001");
     assert_eq!(v["categories"][0].as_str(), Some("kayoinoba"));
-    assert_eq!(v["schedule"]["dates"][0]["date"].as_str(), Some("2026-12-06"));
-    assert_eq!(v["schedule"]["dates"][0]["time"].as_str(), Some("10:00-15:00"));
+    assert_eq!(
+        v["schedule"]["dates"][0]["date"].as_str(),
+        Some("2026-12-06")
+    );
+    assert_eq!(
+        v["schedule"]["dates"][0]["time"].as_str(),
+        Some("10:00-15:00")
+    );
     assert_eq!(v["fees"].as_str(), Some("無料"));
     assert_eq!(v["location"]["approximate"].as_bool(), Some(true));
     assert_eq!(v["address"]["town"].as_str(), Some("新田町"));

@@ -9,7 +9,8 @@ use tower::ServiceExt;
 
 fn site() -> tsunagu::model::Site {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    let loaded = tsunagu::load::load(&content).unwrap_or_else(|d| panic!("sample content does not load: {d:?}"));
+    let loaded = tsunagu::load::load(&content)
+        .unwrap_or_else(|d| panic!("sample content does not load: {d:?}"));
     loaded.content.site
 }
 
@@ -26,11 +27,21 @@ fn directives(csp: &str) -> std::collections::BTreeMap<String, String> {
 
 #[tokio::test]
 async fn portal_headers_match_the_workspace_router() {
-    let native = tsunagu_edge::native::router(Path::new(":memory:"), Default::default()).await.unwrap();
-    let res = native.router.oneshot(Request::get("/pro/login").body(Body::empty()).unwrap()).await.unwrap();
+    let native = tsunagu_edge::native::router(Path::new(":memory:"), Default::default())
+        .await
+        .unwrap();
+    let res = native
+        .router
+        .oneshot(Request::get("/pro/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let h = res.headers();
     for (name, value) in tsunagu::headers::COMMON {
-        assert_eq!(h.get(*name).and_then(|v| v.to_str().ok()), Some(*value), "{name} differs between portal and workspace");
+        assert_eq!(
+            h.get(*name).and_then(|v| v.to_str().ok()),
+            Some(*value),
+            "{name} differs between portal and workspace"
+        );
     }
     let router_csp = directives(h.get("content-security-policy").unwrap().to_str().unwrap());
     let site = site();
@@ -38,13 +49,23 @@ async fn portal_headers_match_the_workspace_router() {
     for (k, v) in &router_csp {
         if k == "img-src" {
             // The portal adds the tile server to the workspace's sources.
-            assert!(portal_csp[k].starts_with(v.as_str()), "img-src: {} vs {v}", portal_csp[k]);
+            assert!(
+                portal_csp[k].starts_with(v.as_str()),
+                "img-src: {} vs {v}",
+                portal_csp[k]
+            );
         } else {
             assert_eq!(portal_csp.get(k), Some(v), "CSP {k} differs");
         }
     }
-    assert!(portal_csp["img-src"].contains("https://cyberjapandata.gsi.go.jp"), "tiles of the sample site are allowed");
-    assert!(!portal_csp["script-src"].contains("unsafe"), "no inline script on the portal");
+    assert!(
+        portal_csp["img-src"].contains("https://cyberjapandata.gsi.go.jp"),
+        "tiles of the sample site are allowed"
+    );
+    assert!(
+        !portal_csp["script-src"].contains("unsafe"),
+        "no inline script on the portal"
+    );
 }
 
 #[test]

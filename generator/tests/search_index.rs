@@ -8,10 +8,15 @@ use tsunagu_search::Field;
 
 fn fixture() -> tsunagu::model::Content {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/site-search");
-    tsunagu::load::load(&dir).unwrap_or_else(|d| panic!("fixture loads: {d:?}")).content
+    tsunagu::load::load(&dir)
+        .unwrap_or_else(|d| panic!("fixture loads: {d:?}"))
+        .content
 }
 
-fn find<'a>(docs: &'a [tsunagu_search::Document], id: &str) -> Option<&'a tsunagu_search::Document> {
+fn find<'a>(
+    docs: &'a [tsunagu_search::Document],
+    id: &str,
+) -> Option<&'a tsunagu_search::Document> {
     docs.iter().find(|d| d.display["id"] == id)
 }
 
@@ -27,12 +32,29 @@ fn closed_resources_are_not_searchable_but_suspended_ones_are() {
 fn category_filters_include_parents_and_days_come_from_the_schedule() {
     let docs = documents(&fixture());
     let d = find(&docs, "kutsukake-yunosato-kayoinoba").unwrap();
-    for f in ["c:salon", "c:hobby", "c:kayoinoba", "d:tue", "d:fri", "d:thu", "a:wheelchair", "n:accepting"] {
-        assert!(d.filters.iter().any(|x| x == f), "missing {f} in {:?}", d.filters);
+    for f in [
+        "c:salon",
+        "c:hobby",
+        "c:kayoinoba",
+        "d:tue",
+        "d:fri",
+        "d:thu",
+        "a:wheelchair",
+        "n:accepting",
+    ] {
+        assert!(
+            d.filters.iter().any(|x| x == f),
+            "missing {f} in {:?}",
+            d.filters
+        );
     }
     // 毎月10日 meets on no fixed weekday; sign language is "no", not "yes".
     let f = find(&docs, "futamuradai-salon").unwrap();
-    assert!(!f.filters.iter().any(|x| x.starts_with("d:")), "{:?}", f.filters);
+    assert!(
+        !f.filters.iter().any(|x| x.starts_with("d:")),
+        "{:?}",
+        f.filters
+    );
     assert!(!d.filters.iter().any(|x| x == "a:sign_language"));
 }
 
@@ -41,7 +63,13 @@ fn readings_of_known_words_are_indexed_with_the_kana() {
     let docs = documents(&fixture());
     let d = find(&docs, "kutsukake-yunosato-kayoinoba").unwrap();
     // Tag 体操 → たいそう, so a resident typing たいそう finds it.
-    assert!(d.parts.iter().any(|(f, t)| *f == Field::Kana && t == "たいそう"), "{:?}", d.parts);
+    assert!(
+        d.parts
+            .iter()
+            .any(|(f, t)| *f == Field::Kana && t == "たいそう"),
+        "{:?}",
+        d.parts
+    );
 }
 
 #[test]
@@ -49,7 +77,9 @@ fn documents_are_in_reading_order() {
     let docs = documents(&fixture());
     let kana: Vec<String> = docs
         .iter()
-        .map(|d| tsunagu_search::normalize(d.display["k"].as_str().or(d.display["n"].as_str()).unwrap()))
+        .map(|d| {
+            tsunagu_search::normalize(d.display["k"].as_str().or(d.display["n"].as_str()).unwrap())
+        })
         .collect();
     let mut sorted = kana.clone();
     sorted.sort();

@@ -42,7 +42,10 @@ impl SqliteDb {
             .map_err(map_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(map_err)?;
-        Ok(SqliteDb { conn: Arc::new(Mutex::new(conn)), blocking_pool: false })
+        Ok(SqliteDb {
+            conn: Arc::new(Mutex::new(conn)),
+            blocking_pool: false,
+        })
     }
 
     /// Statements run on `tokio::task::spawn_blocking` from now on.

@@ -19,8 +19,14 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 6] =
-        [Field::Name, Field::Kana, Field::Tags, Field::Category, Field::Area, Field::Description];
+    pub const ALL: [Field; 6] = [
+        Field::Name,
+        Field::Kana,
+        Field::Tags,
+        Field::Category,
+        Field::Area,
+        Field::Description,
+    ];
 
     /// Relevance weight of a hit in this field.
     pub fn weight(self) -> u32 {

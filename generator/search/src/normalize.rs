@@ -83,7 +83,10 @@ const VARIANTS: &[(char, char)] = &[
 ];
 
 fn fold_variant(c: char) -> char {
-    VARIANTS.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to)
+    VARIANTS
+        .iter()
+        .find(|(from, _)| *from == c)
+        .map_or(c, |(_, to)| *to)
 }
 
 /// Characters people type for the long-vowel mark (after NFKC: ｰ is already ー, － is -).

@@ -114,7 +114,12 @@ fn segments(normalized: &str) -> Vec<Segment> {
 /// Returns the ordinal after the last token (callers chain the parts of a field with a
 /// gap, so no query matches across two parts).
 pub fn index_tokens(normalized: &str, start: u32, out: &mut Vec<Token>) -> u32 {
-    each_index_token(normalized, start, |text, ord| out.push(Token { text: text.to_string(), ord }))
+    each_index_token(normalized, start, |text, ord| {
+        out.push(Token {
+            text: text.to_string(),
+            ord,
+        })
+    })
 }
 
 /// Like [`index_tokens`], calling `emit(token, ordinal)` instead of allocating a
@@ -191,7 +196,11 @@ pub fn term_tokens(normalized: &str) -> Vec<QueryToken> {
             Segment::Cjk(run) => {
                 for (i, pair) in run.windows(2).enumerate() {
                     let prefix = is_last && i + 2 == run.len();
-                    out.push(QueryToken { text: pair.iter().collect(), ord: ord + i as u32, prefix });
+                    out.push(QueryToken {
+                        text: pair.iter().collect(),
+                        ord: ord + i as u32,
+                        prefix,
+                    });
                 }
                 if !is_last || run.len() == 1 {
                     let lastc = run.len() - 1;
@@ -205,7 +214,11 @@ pub fn term_tokens(normalized: &str) -> Vec<QueryToken> {
                 emitted = true;
             }
             Segment::Word(groups) => {
-                out.push(QueryToken { text: groups.concat(), ord, prefix: is_last });
+                out.push(QueryToken {
+                    text: groups.concat(),
+                    ord,
+                    prefix: is_last,
+                });
                 ord += 1;
                 emitted = true;
             }
@@ -252,8 +265,14 @@ mod tests {
     fn query_last_token_is_prefix_and_inner_run_keeps_terminal() {
         let q = query_terms("第2木曜");
         assert_eq!(q.len(), 1);
-        let toks: Vec<_> = q[0].iter().map(|t| (t.text.as_str(), t.ord, t.prefix)).collect();
-        assert_eq!(toks, vec![("第", 0, false), ("2", 1, false), ("木曜", 2, true)]);
+        let toks: Vec<_> = q[0]
+            .iter()
+            .map(|t| (t.text.as_str(), t.ord, t.prefix))
+            .collect();
+        assert_eq!(
+            toks,
+            vec![("第", 0, false), ("2", 1, false), ("木曜", 2, true)]
+        );
     }
 
     #[test]

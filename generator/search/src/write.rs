@@ -40,7 +40,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { chunk_bytes: 24 * 1024, docs_per_chunk: 8, geo_per_chunk: 2048 }
+        Self {
+            chunk_bytes: 24 * 1024,
+            docs_per_chunk: 8,
+            geo_per_chunk: 2048,
+        }
     }
 }
 
@@ -103,7 +107,11 @@ struct Files {
 pub fn build(docs: &[Document], opts: &Options) -> Index {
     let inverted = invert(docs);
     let mut files = Vec::new();
-    let mut stats = Stats { documents: docs.len(), postings: inverted.postings, ..Stats::default() };
+    let mut stats = Stats {
+        documents: docs.len(),
+        postings: inverted.postings,
+        ..Stats::default()
+    };
 
     let index = write_index_chunks(inverted, opts, &mut files, &mut stats);
     let docs_files = write_doc_chunks(docs, opts, &mut files);
@@ -113,15 +121,30 @@ pub fn build(docs: &[Document], opts: &Options) -> Index {
     let manifest = Manifest {
         version: 1,
         documents: docs.len(),
-        fields: Field::ALL.iter().map(|f| FieldInfo { key: f.key(), weight: f.weight() }).collect(),
+        fields: Field::ALL
+            .iter()
+            .map(|f| FieldInfo {
+                key: f.key(),
+                weight: f.weight(),
+            })
+            .collect(),
         index,
-        docs: Files { size: opts.docs_per_chunk, hashes: docs_files.concat() },
-        geo: Files { size: opts.geo_per_chunk, hashes: geo_files.concat() },
+        docs: Files {
+            size: opts.docs_per_chunk,
+            hashes: docs_files.concat(),
+        },
+        geo: Files {
+            size: opts.geo_per_chunk,
+            hashes: geo_files.concat(),
+        },
         filters,
     };
     let manifest = serde_json::to_vec(&manifest).expect("manifest serialises");
     stats.manifest_bytes = manifest.len();
-    files.push(IndexFile { path: "search/manifest.json".into(), bytes: manifest });
+    files.push(IndexFile {
+        path: "search/manifest.json".into(),
+        bytes: manifest,
+    });
     stats.files = files.len();
     stats.bytes = files.iter().map(|f| f.bytes.len()).sum();
     Index { files, stats }
@@ -129,10 +152,13 @@ pub fn build(docs: &[Document], opts: &Options) -> Index {
 
 fn hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    digest.iter().take(8).fold(String::with_capacity(16), |mut s, b| {
-        let _ = write!(s, "{b:02x}"); // writing to a String cannot fail
-        s
-    })
+    digest
+        .iter()
+        .take(8)
+        .fold(String::with_capacity(16), |mut s, b| {
+            let _ = write!(s, "{b:02x}"); // writing to a String cannot fail
+            s
+        })
 }
 
 /// Hex digits of the hash in numbered file names. The number makes the name unique;
@@ -144,13 +170,19 @@ const SHORT: usize = 8;
 /// Writes `<dir>/<n>-<short hash>.json` and returns the short hash.
 fn push_numbered(dir: &str, n: usize, bytes: Vec<u8>, files: &mut Vec<IndexFile>) -> String {
     let h = hash(&bytes)[..SHORT].to_string();
-    files.push(IndexFile { path: format!("search/{dir}/{n}-{h}.json"), bytes });
+    files.push(IndexFile {
+        path: format!("search/{dir}/{n}-{h}.json"),
+        bytes,
+    });
     h
 }
 
 fn push_hashed(dir: &str, bytes: Vec<u8>, files: &mut Vec<IndexFile>) -> String {
     let h = hash(&bytes);
-    files.push(IndexFile { path: format!("search/{dir}/{h}.json"), bytes });
+    files.push(IndexFile {
+        path: format!("search/{dir}/{h}.json"),
+        bytes,
+    });
     h
 }
 
@@ -160,7 +192,8 @@ fn write_index_chunks(
     files: &mut Vec<IndexFile>,
     stats: &mut Stats,
 ) -> Vec<(String, String)> {
-    let mut entries: Vec<(Box<str>, crate::index::Postings)> = inverted.tokens.into_iter().collect();
+    let mut entries: Vec<(Box<str>, crate::index::Postings)> =
+        inverted.tokens.into_iter().collect();
     entries.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     stats.tokens = entries.len();
 
@@ -215,7 +248,10 @@ fn encode_postings(postings: &[(u32, u32)], out: &mut String) {
     let mut first = true;
     while i < postings.len() {
         let doc = postings[i].0;
-        let end = postings[i..].iter().position(|p| p.0 != doc).map_or(postings.len(), |k| i + k);
+        let end = postings[i..]
+            .iter()
+            .position(|p| p.0 != doc)
+            .map_or(postings.len(), |k| i + k);
         if !first {
             out.push(',');
         }
@@ -234,7 +270,12 @@ fn write_doc_chunks(docs: &[Document], opts: &Options, files: &mut Vec<IndexFile
         .enumerate()
         .map(|(n, chunk)| {
             let values: Vec<&serde_json::Value> = chunk.iter().map(|d| &d.display).collect();
-            push_numbered("doc", n, serde_json::to_vec(&values).expect("display serialises"), files)
+            push_numbered(
+                "doc",
+                n,
+                serde_json::to_vec(&values).expect("display serialises"),
+                files,
+            )
         })
         .collect()
 }

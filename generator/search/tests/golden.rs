@@ -31,7 +31,10 @@ fn index_tokens_match_golden() {
         let input = case[0].as_str().unwrap();
         let mut toks: Vec<Token> = Vec::new();
         index_tokens(&normalize(input), 0, &mut toks);
-        let got: Vec<Value> = toks.into_iter().map(|t| serde_json::json!([t.text, t.ord])).collect();
+        let got: Vec<Value> = toks
+            .into_iter()
+            .map(|t| serde_json::json!([t.text, t.ord]))
+            .collect();
         assert_eq!(Value::Array(got), case[1], "index tokens of {input:?}");
     }
 }
@@ -44,7 +47,11 @@ fn query_terms_match_golden() {
         let got: Vec<Value> = query_terms(input)
             .into_iter()
             .map(|term| {
-                Value::Array(term.into_iter().map(|t| serde_json::json!([t.text, t.ord, t.prefix])).collect())
+                Value::Array(
+                    term.into_iter()
+                        .map(|t| serde_json::json!([t.text, t.ord, t.prefix]))
+                        .collect(),
+                )
             })
             .collect();
         assert_eq!(Value::Array(got), case[1], "query terms of {input:?}");

@@ -11,7 +11,10 @@ fn doc(name: &str, kana: &str, filters: &[&str]) -> Document {
         parts: vec![
             (Field::Name, name.to_string()),
             (Field::Kana, kana.to_string()),
-            (Field::Description, format!("{name}の紹介。電話 0562-92-{:04}", name.len())),
+            (
+                Field::Description,
+                format!("{name}の紹介。電話 0562-92-{:04}", name.len()),
+            ),
         ],
         filters: filters.iter().map(|s| s.to_string()).collect(),
         location: Some((35.05, 137.01)),
@@ -23,25 +26,68 @@ fn files(docs: &[Document], opts: &Options) -> HashMap<String, Value> {
     build(docs, opts)
         .files
         .into_iter()
-        .map(|f| (f.path, serde_json::from_slice(&f.bytes).expect("every file is JSON")))
+        .map(|f| {
+            (
+                f.path,
+                serde_json::from_slice(&f.bytes).expect("every file is JSON"),
+            )
+        })
         .collect()
 }
 
 fn corpus() -> Vec<Document> {
-    let names = ["子ども食堂", "体操教室", "ふれあいサロン", "移動スーパー", "𠮷田サロン", "ＡＥＤ設置場所", "沓掛町公民館"];
-    names.iter().enumerate().map(|(i, n)| doc(n, "かな", if i % 2 == 0 { &["c:a"] } else { &["c:b", "d:tue"] })).collect()
+    let names = [
+        "子ども食堂",
+        "体操教室",
+        "ふれあいサロン",
+        "移動スーパー",
+        "𠮷田サロン",
+        "ＡＥＤ設置場所",
+        "沓掛町公民館",
+    ];
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            doc(
+                n,
+                "かな",
+                if i % 2 == 0 {
+                    &["c:a"]
+                } else {
+                    &["c:b", "d:tue"]
+                },
+            )
+        })
+        .collect()
 }
 
 /// The client picks the last chunk whose first token is <= the token, comparing in
 /// UTF-16 order (JavaScript's); every token must be in the chunk it picks.
 #[test]
 fn every_token_is_in_the_chunk_the_client_picks() {
-    let files = files(&corpus(), &Options { chunk_bytes: 120, ..Options::default() });
+    let files = files(
+        &corpus(),
+        &Options {
+            chunk_bytes: 120,
+            ..Options::default()
+        },
+    );
     let manifest = &files["search/manifest.json"];
     let index = manifest["index"].as_array().unwrap();
-    assert!(index.len() > 5, "small chunks should give many chunks, got {}", index.len());
-    let firsts: Vec<Vec<u16>> = index.iter().map(|e| e[0].as_str().unwrap().encode_utf16().collect()).collect();
-    assert!(firsts.windows(2).all(|w| w[0] < w[1]), "chunk boundaries sorted in UTF-16 order");
+    assert!(
+        index.len() > 5,
+        "small chunks should give many chunks, got {}",
+        index.len()
+    );
+    let firsts: Vec<Vec<u16>> = index
+        .iter()
+        .map(|e| e[0].as_str().unwrap().encode_utf16().collect())
+        .collect();
+    assert!(
+        firsts.windows(2).all(|w| w[0] < w[1]),
+        "chunk boundaries sorted in UTF-16 order"
+    );
     let mut tokens = 0;
     for (i, entry) in index.iter().enumerate() {
         let chunk = &files[&format!("search/index/{i}-{}.json", entry[1].as_str().unwrap())];
@@ -60,7 +106,11 @@ fn every_token_is_in_the_chunk_the_client_picks() {
 #[test]
 fn postings_hold_doc_field_and_ordinal() {
     let files = files(&corpus(), &Options::default());
-    let chunk = files.iter().find(|(p, v)| p.starts_with("search/index/") && v.get("食堂").is_some()).unwrap().1;
+    let chunk = files
+        .iter()
+        .find(|(p, v)| p.starts_with("search/index/") && v.get("食堂").is_some())
+        .unwrap()
+        .1;
     // Doc 0, one position: 食堂 is the 4th bigram (ordinal 3) of the name (field 0); and
     // in the description (field 5) at ordinal 3 too.
     assert_eq!(chunk["食堂"], serde_json::json!([0, 2, 3 * 8, 3 * 8 + 5]));
@@ -68,14 +118,26 @@ fn postings_hold_doc_field_and_ordinal() {
 
 #[test]
 fn filters_docs_and_geo_files_are_listed_in_the_manifest() {
-    let files = files(&corpus(), &Options { docs_per_chunk: 3, ..Options::default() });
+    let files = files(
+        &corpus(),
+        &Options {
+            docs_per_chunk: 3,
+            ..Options::default()
+        },
+    );
     let m = &files["search/manifest.json"];
     let tue = &m["filters"]["d:tue"];
     assert_eq!(tue[1], 3);
-    assert_eq!(files[&format!("search/filter/{}.json", tue[0].as_str().unwrap())], serde_json::json!([1, 2, 2]));
+    assert_eq!(
+        files[&format!("search/filter/{}.json", tue[0].as_str().unwrap())],
+        serde_json::json!([1, 2, 2])
+    );
     let docs = m["docs"]["hashes"].as_str().unwrap();
     assert_eq!(docs.len(), 3 * 8); // 7 docs, 3 per chunk, 8 hex digits each
-    assert_eq!(files[&format!("search/doc/2-{}.json", &docs[16..24])], serde_json::json!([{ "id": "沓掛町公民館" }]));
+    assert_eq!(
+        files[&format!("search/doc/2-{}.json", &docs[16..24])],
+        serde_json::json!([{ "id": "沓掛町公民館" }])
+    );
     let geo = &files[&format!("search/geo/0-{}.json", m["geo"]["hashes"].as_str().unwrap())];
     assert_eq!(geo.as_array().unwrap().len(), 14);
 }
@@ -84,7 +146,8 @@ fn filters_docs_and_geo_files_are_listed_in_the_manifest() {
 fn file_names_follow_content() {
     let a = build(&corpus(), &Options::default());
     let b = build(&corpus(), &Options::default());
-    let names = |i: &tsunagu_search::Index| i.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    let names =
+        |i: &tsunagu_search::Index| i.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b), "same content, same names");
     let mut changed = corpus();
     changed[0].parts[0].1 = "子ども食堂 ひまわり".into();

@@ -66,15 +66,26 @@ pub fn slug(text: &str) -> String {
 
 /// The 町字 of a resource, if its address names one.
 pub fn town(r: &Resource) -> Option<&str> {
-    r.address.as_ref()?.town.as_deref().filter(|t| !t.trim().is_empty())
+    r.address
+        .as_ref()?
+        .town
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
 }
 
 impl<'a> Index<'a> {
     pub fn new(content: &'a Content) -> Self {
-        let category_pos: HashMap<&str, usize> =
-            content.categories.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let category_pos: HashMap<&str, usize> = content
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
         let parent_of = |i: usize| {
-            content.categories[i].parent.as_deref().and_then(|p| category_pos.get(p).copied())
+            content.categories[i]
+                .parent
+                .as_deref()
+                .and_then(|p| category_pos.get(p).copied())
         };
 
         let mut categories: Vec<CategoryNode> = content
@@ -97,7 +108,13 @@ impl<'a> Index<'a> {
                     .chain(ancestors.iter().rev().copied())
                     .find_map(|j| content.categories[j].schema_type.as_deref())
                     .unwrap_or("Place");
-                CategoryNode { cat, children: Vec::new(), ancestors, schema_type, members: Vec::new() }
+                CategoryNode {
+                    cat,
+                    children: Vec::new(),
+                    ancestors,
+                    schema_type,
+                    members: Vec::new(),
+                }
             })
             .collect();
         let mut roots = Vec::new();
@@ -108,15 +125,32 @@ impl<'a> Index<'a> {
             }
         }
 
-        let published: Vec<&Resource> =
-            content.resources.iter().filter(|r| r.status != Status::Closed).collect();
+        let published: Vec<&Resource> = content
+            .resources
+            .iter()
+            .filter(|r| r.status != Status::Closed)
+            .collect();
         let mut listing: Vec<usize> = (0..published.len()).collect();
-        let reading = |i: usize| published[i].name_kana.as_deref().unwrap_or(&published[i].name);
-        listing.sort_by(|&a, &b| reading(a).cmp(reading(b)).then_with(|| published[a].id.cmp(&published[b].id)));
+        let reading = |i: usize| {
+            published[i]
+                .name_kana
+                .as_deref()
+                .unwrap_or(&published[i].name)
+        };
+        listing.sort_by(|&a, &b| {
+            reading(a)
+                .cmp(reading(b))
+                .then_with(|| published[a].id.cmp(&published[b].id))
+        });
 
         let resource_categories: Vec<Vec<usize>> = published
             .iter()
-            .map(|r| r.categories.iter().filter_map(|c| category_pos.get(c.as_str()).copied()).collect())
+            .map(|r| {
+                r.categories
+                    .iter()
+                    .filter_map(|c| category_pos.get(c.as_str()).copied())
+                    .collect()
+            })
             .collect();
 
         let mut tags: BTreeMap<String, Group> = BTreeMap::new();
@@ -141,7 +175,10 @@ impl<'a> Index<'a> {
                     continue;
                 }
                 tags.entry(s.clone())
-                    .or_insert_with(|| Group { label: t.trim().to_string(), members: Vec::new() })
+                    .or_insert_with(|| Group {
+                        label: t.trim().to_string(),
+                        members: Vec::new(),
+                    })
                     .members
                     .push(i);
                 seen_tags.push(s);
@@ -149,7 +186,10 @@ impl<'a> Index<'a> {
             if let Some(t) = town(r) {
                 areas
                     .entry(slug(t))
-                    .or_insert_with(|| Group { label: t.trim().to_string(), members: Vec::new() })
+                    .or_insert_with(|| Group {
+                        label: t.trim().to_string(),
+                        members: Vec::new(),
+                    })
                     .members
                     .push(i);
             }
@@ -165,7 +205,18 @@ impl<'a> Index<'a> {
                 .collect(),
         );
 
-        Self { content, categories, category_pos, roots, published, listing, resource_categories, tags, areas, nearby }
+        Self {
+            content,
+            categories,
+            category_pos,
+            roots,
+            published,
+            listing,
+            resource_categories,
+            tags,
+            areas,
+            nearby,
+        }
     }
 
     /// The category tree in display order (depth-first, file order among siblings).
@@ -185,7 +236,10 @@ impl<'a> Index<'a> {
 
     /// schema.org type of a resource: that of its first (primary) category.
     pub fn schema_type(&self, resource: usize) -> &str {
-        self.resource_categories[resource].first().map(|&c| self.categories[c].schema_type).unwrap_or("Place")
+        self.resource_categories[resource]
+            .first()
+            .map(|&c| self.categories[c].schema_type)
+            .unwrap_or("Place")
     }
 }
 

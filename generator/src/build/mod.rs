@@ -38,7 +38,11 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
-    pub fn new(content_dir: impl Into<PathBuf>, themes_dir: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(
+        content_dir: impl Into<PathBuf>,
+        themes_dir: impl Into<PathBuf>,
+        out_dir: impl Into<PathBuf>,
+    ) -> Self {
         Self {
             content_dir: content_dir.into(),
             themes_dir: themes_dir.into(),
@@ -52,7 +56,11 @@ impl BuildOptions {
     /// The site's own template overrides: `templates/` next to the content directory.
     pub fn override_dir(&self) -> Option<PathBuf> {
         let root = self.content_dir.parent()?;
-        let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
         Some(root.join("templates"))
     }
 
@@ -84,7 +92,10 @@ pub enum BuildError {
     #[error(transparent)]
     Write(#[from] WriteError),
     #[error("テーマの静的ファイル {path} を読めません: {source}")]
-    Assets { path: PathBuf, source: std::io::Error },
+    Assets {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("テーマ {0} が見つかりません（templates/ がありません）")]
     NoTheme(PathBuf),
 }
@@ -159,14 +170,19 @@ pub fn build_content(
     progress: &dyn Progress,
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let mut timer = Timer { stages: Vec::new(), progress };
+    let mut timer = Timer {
+        stages: Vec::new(),
+        progress,
+    };
     let theme_dir = opts.theme_dir();
     if !theme_dir.join("templates").is_dir() {
         return Err(BuildError::NoTheme(theme_dir));
     }
 
     let ix = timer.time("index", || Index::new(content));
-    let renderer = timer.time("templates", || Renderer::new(&theme_dir, opts.override_dir().as_deref()))?;
+    let renderer = timer.time("templates", || {
+        Renderer::new(&theme_dir, opts.override_dir().as_deref())
+    })?;
     let mut staging = Staging::new(&opts.out_dir)?;
     if opts.reuse {
         staging = staging.reuse_previous();
@@ -174,7 +190,10 @@ pub fn build_content(
 
     // Files other parts of the crate make (search index, open data exports).
     let extra: Vec<OutputFile> = timer.time("search+exports", || {
-        let (mut a, b) = rayon::join(|| crate::search_index::files(content), || crate::export::files(content));
+        let (mut a, b) = rayon::join(
+            || crate::search_index::files(content),
+            || crate::export::files(content),
+        );
         a.extend(b);
         a
     });
@@ -182,7 +201,11 @@ pub fn build_content(
     // the last one winning, so parallel writes never race on one path.
     let extra: Vec<OutputFile> = {
         let mut seen = HashSet::new();
-        let mut unique: Vec<OutputFile> = extra.into_iter().rev().filter(|f| seen.insert(f.path.clone())).collect();
+        let mut unique: Vec<OutputFile> = extra
+            .into_iter()
+            .rev()
+            .filter(|f| seen.insert(f.path.clone()))
+            .collect();
         unique.reverse();
         unique
     };
@@ -196,31 +219,47 @@ pub fn build_content(
             staging.write(&path, &bytes)
         })
     })?;
-    let data_files = crate::export::catalogue(content, geo_stats.into_iter().chain(extra.iter().map(|f| crate::export::stat(&f.path, &f.bytes))));
+    let data_files = crate::export::catalogue(
+        content,
+        geo_stats
+            .into_iter()
+            .chain(extra.iter().map(|f| crate::export::stat(&f.path, &f.bytes))),
+    );
 
     // Written now and dropped, so their bytes are not held while pages render: peak
     // memory is then the larger of the two stages, not their sum.
-    timer.time("search+exports write", || extra.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes)))?;
+    timer.time("search+exports write", || {
+        extra
+            .par_iter()
+            .try_for_each(|f| staging.write(&f.path, &f.bytes))
+    })?;
     drop(extra);
 
     let pages = PageSet::new(&ix, opts.build_date(), provided.clone(), data_files);
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
     timer.time("render+write", || {
-        jobs.par_iter().try_for_each(|&job| -> Result<(), BuildError> {
-            let (file, bytes) = pages.render(&renderer, job)?;
-            staging.write(&file, &bytes)?;
-            progress.page_done();
-            Ok(())
-        })
+        jobs.par_iter()
+            .try_for_each(|&job| -> Result<(), BuildError> {
+                let (file, bytes) = pages.render(&renderer, job)?;
+                staging.write(&file, &bytes)?;
+                progress.page_done();
+                Ok(())
+            })
     })?;
 
     timer.time("data", || -> Result<(), BuildError> {
-        let mut entries: Vec<_> = jobs.iter().filter_map(|&j| pages.sitemap_entry(j)).collect();
+        let mut entries: Vec<_> = jobs
+            .iter()
+            .filter_map(|&j| pages.sitemap_entry(j))
+            .collect();
         for path in &provided {
             // Pages other modules render (e.g. search/index.html) belong in the sitemap too.
             if let Some(dir) = path.strip_suffix("index.html") {
-                entries.push(crate::seo::sitemap::Entry { path: format!("/{dir}"), lastmod: None });
+                entries.push(crate::seo::sitemap::Entry {
+                    path: format!("/{dir}"),
+                    lastmod: None,
+                });
             }
         }
         let base = &content.site.base_url;
@@ -235,7 +274,10 @@ pub fn build_content(
 
     timer.time("assets", || -> Result<(), BuildError> {
         copy_tree(&theme_dir.join("static"), &staging, "assets")?;
-        if let Some(site_static) = opts.override_dir().and_then(|d| d.parent().map(|p| p.join("static"))) {
+        if let Some(site_static) = opts
+            .override_dir()
+            .and_then(|d| d.parent().map(|p| p.join("static")))
+        {
             copy_tree(&site_static, &staging, "assets")?;
         }
         Ok(())
@@ -246,7 +288,9 @@ pub fn build_content(
     let cleanup = timer.time("swap", || staging.commit())?;
     drop(cleanup);
 
-    let ns = |a: &std::sync::atomic::AtomicU64| Duration::from_nanos(a.load(std::sync::atomic::Ordering::Relaxed));
+    let ns = |a: &std::sync::atomic::AtomicU64| {
+        Duration::from_nanos(a.load(std::sync::atomic::Ordering::Relaxed))
+    };
     Ok(BuildReport {
         resources: ix.published.len(),
         pages: jobs.len(),
@@ -265,18 +309,32 @@ fn copy_tree(src: &Path, staging: &Staging, dest: &str) -> Result<(), BuildError
     let entries = match std::fs::read_dir(src) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => return Err(BuildError::Assets { path: src.to_path_buf(), source }),
+        Err(source) => {
+            return Err(BuildError::Assets {
+                path: src.to_path_buf(),
+                source,
+            });
+        }
     };
     for entry in entries {
-        let entry = entry.map_err(|source| BuildError::Assets { path: src.to_path_buf(), source })?;
+        let entry = entry.map_err(|source| BuildError::Assets {
+            path: src.to_path_buf(),
+            source,
+        })?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         let rel = format!("{dest}/{name}");
-        let ft = entry.file_type().map_err(|source| BuildError::Assets { path: path.clone(), source })?;
+        let ft = entry.file_type().map_err(|source| BuildError::Assets {
+            path: path.clone(),
+            source,
+        })?;
         if ft.is_dir() {
             copy_tree(&path, staging, &rel)?;
         } else {
-            let bytes = std::fs::read(&path).map_err(|source| BuildError::Assets { path: path.clone(), source })?;
+            let bytes = std::fs::read(&path).map_err(|source| BuildError::Assets {
+                path: path.clone(),
+                source,
+            })?;
             staging.write(&rel, &bytes)?;
         }
     }
@@ -286,11 +344,26 @@ fn copy_tree(src: &Path, staging: &Staging, dest: &str) -> Result<(), BuildError
 /// `tsunagu build` options (also used by `tsunagu serve`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct BuildArgs {
-    #[arg(long, value_name = "DIR", default_value = "content", help = "地域資源の YAML とページがあるディレクトリ")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "content",
+        help = "地域資源の YAML とページがあるディレクトリ"
+    )]
     pub content: PathBuf,
-    #[arg(long, value_name = "DIR", default_value = "themes", help = "テーマのディレクトリ（default テーマを使います）")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "themes",
+        help = "テーマのディレクトリ（default テーマを使います）"
+    )]
     pub themes: PathBuf,
-    #[arg(long, value_name = "DIR", default_value = "public", help = "出力先（丸ごと入れ替えます）")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "public",
+        help = "出力先（丸ごと入れ替えます）"
+    )]
     pub out: PathBuf,
     #[arg(long, short, help = "進み具合と結果を表示しません（誤りは表示します）")]
     pub quiet: bool,
@@ -305,6 +378,11 @@ impl BuildArgs {
 /// `tsunagu check` options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {
-    #[arg(long, value_name = "DIR", default_value = "content", help = "検査するディレクトリ")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "content",
+        help = "検査するディレクトリ"
+    )]
     pub content: PathBuf,
 }

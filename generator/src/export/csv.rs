@@ -75,7 +75,9 @@ fn schedule_text(r: &Resource) -> String {
 /// The header line, after a UTF-8 BOM.
 pub fn header() -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(&mut out);
     // Writing to a Vec cannot fail; a failure here would be a bug in csv, not bad data.
     w.write_record(COLUMNS).expect("write to Vec");
     w.flush().expect("write to Vec");
@@ -85,11 +87,23 @@ pub fn header() -> Vec<u8> {
 
 /// One resource's row (with its CRLF). Rows are made once and shared by every file that
 /// lists the resource (all resources, its category, the parent categories).
-pub fn row(content: &Content, r: &Resource, cat_names: &std::collections::HashMap<&str, &str>) -> Vec<u8> {
+pub fn row(
+    content: &Content,
+    r: &Resource,
+    cat_names: &std::collections::HashMap<&str, &str>,
+) -> Vec<u8> {
     let site = &content.site;
     let loc = r.location;
-    let categories: Vec<&str> = r.categories.iter().map(|c| cat_names.get(c.as_str()).copied().unwrap_or(c)).collect();
-    let source = r.source.as_ref().map(|s| format!("{} {}", s.dataset, s.id)).unwrap_or_default();
+    let categories: Vec<&str> = r
+        .categories
+        .iter()
+        .map(|c| cat_names.get(c.as_str()).copied().unwrap_or(c))
+        .collect();
+    let source = r
+        .source
+        .as_ref()
+        .map(|s| format!("{} {}", s.dataset, s.id))
+        .unwrap_or_default();
     let mut row: Vec<String> = vec![
         site.code.clone(),
         r.id.clone(),
@@ -97,12 +111,29 @@ pub fn row(content: &Content, r: &Resource, cat_names: &std::collections::HashMa
         r.name.clone(),
         r.name_kana.clone().unwrap_or_default(),
         categories.join("・"),
-        r.address.as_ref().map(|a| a.text.clone()).unwrap_or_default(),
-        r.address.as_ref().and_then(|a| a.town.clone()).unwrap_or_default(),
-        r.address.as_ref().and_then(|a| a.postal_code.clone()).unwrap_or_default(),
+        r.address
+            .as_ref()
+            .map(|a| a.text.clone())
+            .unwrap_or_default(),
+        r.address
+            .as_ref()
+            .and_then(|a| a.town.clone())
+            .unwrap_or_default(),
+        r.address
+            .as_ref()
+            .and_then(|a| a.postal_code.clone())
+            .unwrap_or_default(),
         loc.map(|l| l.lat.to_string()).unwrap_or_default(),
         loc.map(|l| l.lon.to_string()).unwrap_or_default(),
-        loc.map(|l| if l.approximate { "町字の代表点" } else { "正確" }.to_string()).unwrap_or_default(),
+        loc.map(|l| {
+            if l.approximate {
+                "町字の代表点"
+            } else {
+                "正確"
+            }
+            .to_string()
+        })
+        .unwrap_or_default(),
         r.phone.clone().unwrap_or_default(),
         r.email.clone().unwrap_or_default(),
         r.url.clone().unwrap_or_default(),
@@ -127,8 +158,11 @@ pub fn row(content: &Content, r: &Resource, cat_names: &std::collections::HashMa
     row.push(crate::geo::page_url(&site.base_url, &r.id));
     row.push(r.description.clone());
     let mut out = Vec::with_capacity(512);
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
-    w.write_record(row.iter().map(|c| defang(c).into_owned())).expect("write to Vec");
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(&mut out);
+    w.write_record(row.iter().map(|c| defang(c).into_owned()))
+        .expect("write to Vec");
     w.flush().expect("write to Vec");
     drop(w);
     out

@@ -44,15 +44,26 @@ fn schedules(base: &str, r: &Resource, service_id: &str) -> Vec<Value> {
         match &rule.when {
             Recurrence::Weekly { days } => {
                 s["freq"] = json!("WEEKLY");
-                s["byday"] = json!(days.iter().map(|d| rrule_day(*d)).collect::<Vec<_>>().join(","));
+                s["byday"] = json!(
+                    days.iter()
+                        .map(|d| rrule_day(*d))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                );
             }
             Recurrence::MonthlyNth { nth, day } => {
                 s["freq"] = json!("MONTHLY");
-                s["byday"] = json!(nth.iter().map(|n| format!("{n}{}", rrule_day(*day))).collect::<Vec<_>>().join(","));
+                s["byday"] = json!(
+                    nth.iter()
+                        .map(|n| format!("{n}{}", rrule_day(*day)))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                );
             }
             Recurrence::MonthlyDate { days } => {
                 s["freq"] = json!("MONTHLY");
-                s["bymonthday"] = json!(days.iter().map(u8::to_string).collect::<Vec<_>>().join(","));
+                s["bymonthday"] =
+                    json!(days.iter().map(u8::to_string).collect::<Vec<_>>().join(","));
             }
         }
         if let Some(t) = &rule.time {
@@ -146,7 +157,11 @@ fn service(content: &Content, r: &Resource, cats: &BTreeMap<&str, &Category>) ->
     if let Some(v) = &r.verified {
         s["assured_date"] = json!(v.date.to_string());
     }
-    let modified = r.verified.as_ref().map(|v| v.date).or(r.source.as_ref().and_then(|s| s.imported));
+    let modified = r
+        .verified
+        .as_ref()
+        .map(|v| v.date)
+        .or(r.source.as_ref().and_then(|s| s.imported));
     if let Some(d) = modified {
         s["last_modified"] = json!(format!("{d}T00:00:00Z"));
     }
@@ -233,15 +248,26 @@ fn service(content: &Content, r: &Resource, cats: &BTreeMap<&str, &Category>) ->
 /// order): each service is built and serialised on its own, so only bytes are kept.
 pub fn files(content: &Content, resources: &[&Resource]) -> (Vec<u8>, Vec<u8>) {
     use rayon::prelude::*;
-    let cats: BTreeMap<&str, &Category> = content.categories.iter().map(|c| (c.id.as_str(), c)).collect();
+    let cats: BTreeMap<&str, &Category> = content
+        .categories
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
     let parts: Vec<(Vec<u8>, String, Vec<u8>)> = resources
         .par_iter()
         .map(|r| {
             let s = service(content, r, &cats);
             // Serialising a Value cannot fail.
             let org = serde_json::to_vec(&s["organization"]).expect("JSON values serialise");
-            let id = s["organization"]["id"].as_str().unwrap_or_default().to_string();
-            (serde_json::to_vec(&s).expect("JSON values serialise"), id, org)
+            let id = s["organization"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            (
+                serde_json::to_vec(&s).expect("JSON values serialise"),
+                id,
+                org,
+            )
         })
         .collect();
     let mut services = Vec::with_capacity(parts.iter().map(|p| p.0.len() + 1).sum::<usize>() + 2);

@@ -16,7 +16,11 @@ use crate::output::OutputFile;
 
 /// The resources an export lists: everything not closed (closed records have no page).
 fn published(content: &Content) -> Vec<&Resource> {
-    content.resources.iter().filter(|r| r.status != Status::Closed).collect()
+    content
+        .resources
+        .iter()
+        .filter(|r| r.status != Status::Closed)
+        .collect()
 }
 
 /// The category and all its descendants.
@@ -43,8 +47,15 @@ fn subtree<'a>(content: &'a Content, root: &'a str) -> HashSet<&'a str> {
 /// JSON trees, which for 115,000 services would take gigabytes), then assembled per file.
 pub fn files(content: &Content) -> Vec<OutputFile> {
     let all = published(content);
-    let names: HashMap<&str, &str> = content.categories.iter().map(|c| (c.id.as_str(), c.name.ja.as_str())).collect();
-    let rows: Vec<Vec<u8>> = all.par_iter().map(|r| csv::row(content, r, &names)).collect();
+    let names: HashMap<&str, &str> = content
+        .categories
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.ja.as_str()))
+        .collect();
+    let rows: Vec<Vec<u8>> = all
+        .par_iter()
+        .map(|r| csv::row(content, r, &names))
+        .collect();
     let header = csv::header();
     let assemble = |pick: &dyn Fn(&Resource) -> bool| -> Vec<u8> {
         let mut out = header.clone();
@@ -61,7 +72,8 @@ pub fn files(content: &Content) -> Vec<OutputFile> {
         .par_iter()
         .map(|c| {
             let ids = subtree(content, &c.id);
-            let bytes = assemble(&|r: &Resource| r.categories.iter().any(|k| ids.contains(k.as_str())));
+            let bytes =
+                assemble(&|r: &Resource| r.categories.iter().any(|k| ids.contains(k.as_str())));
             OutputFile::new(format!("data/categories/{}.csv", c.id), bytes)
         })
         .collect();
@@ -69,7 +81,10 @@ pub fn files(content: &Content) -> Vec<OutputFile> {
     drop(rows);
     let (services, organizations) = hsds::files(content, &all);
     out.push(OutputFile::new("data/hsds/services.json", services));
-    out.push(OutputFile::new("data/hsds/organizations.json", organizations));
+    out.push(OutputFile::new(
+        "data/hsds/organizations.json",
+        organizations,
+    ));
     out
 }
 
@@ -111,18 +126,36 @@ pub fn stat(path: &str, bytes: &[u8]) -> FileStat {
     } else {
         None
     };
-    FileStat { path: path.to_string(), bytes: bytes.len(), records }
+    FileStat {
+        path: path.to_string(),
+        bytes: bytes.len(),
+        records,
+    }
 }
 
 /// Catalogue entries for every downloadable file under `data/` (GeoJSON from the pipeline,
 /// and this module's exports), in a stable order: all resources first, then per category
 /// in categories.yaml order; GeoJSON, CSV, HSDS within each.
-pub fn catalogue(content: &Content, files: impl IntoIterator<Item = FileStat>) -> Vec<CatalogueEntry> {
-    let names: HashMap<&str, &str> = content.categories.iter().map(|c| (c.id.as_str(), c.name.ja.as_str())).collect();
-    let order: HashMap<&str, usize> = content.categories.iter().enumerate().map(|(i, c)| (c.id.as_str(), i + 1)).collect();
+pub fn catalogue(
+    content: &Content,
+    files: impl IntoIterator<Item = FileStat>,
+) -> Vec<CatalogueEntry> {
+    let names: HashMap<&str, &str> = content
+        .categories
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.ja.as_str()))
+        .collect();
+    let order: HashMap<&str, usize> = content
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i + 1))
+        .collect();
     let mut entries: Vec<(usize, usize, CatalogueEntry)> = Vec::new();
     for f in files {
-        let (Some(rel), Some(records)) = (f.path.strip_prefix("data/"), f.records) else { continue };
+        let (Some(rel), Some(records)) = (f.path.strip_prefix("data/"), f.records) else {
+            continue;
+        };
         let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
         let (format, fmt_rank) = match ext {
             "geojson" => ("GeoJSON", 0),
@@ -134,7 +167,13 @@ pub fn catalogue(content: &Content, files: impl IntoIterator<Item = FileStat>) -
             "hsds/services" => ("全資源（サービス・場所・団体を含む）".to_string(), 0),
             "hsds/organizations" => ("運営団体".to_string(), 0),
             s => match s.strip_prefix("categories/") {
-                Some(id) => (names.get(id).map(|n| n.to_string()).unwrap_or_else(|| id.to_string()), order.get(id).copied().unwrap_or(usize::MAX)),
+                Some(id) => (
+                    names
+                        .get(id)
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| id.to_string()),
+                    order.get(id).copied().unwrap_or(usize::MAX),
+                ),
                 None => (s.to_string(), usize::MAX),
             },
         };
@@ -179,7 +218,9 @@ fn csv_records(bytes: &[u8]) -> usize {
 }
 
 fn json_len(bytes: &[u8]) -> usize {
-    serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(bytes).map(|v| v.len()).unwrap_or(0)
+    serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(bytes)
+        .map(|v| v.len())
+        .unwrap_or(0)
 }
 
 /// "980 B", "12.3 KB", "4.5 MB".

@@ -29,7 +29,9 @@ impl Detected {
             Detected::Utf8Bom => "UTF-8（BOM付き）",
             Detected::Utf8 => "UTF-8",
             Detected::ShiftJis => "Shift_JIS（cp932）",
-            Detected::RepairedMojibake => "文字化けした UTF-8（Shift_JIS を Latin-1 として保存したもの）を復元",
+            Detected::RepairedMojibake => {
+                "文字化けした UTF-8（Shift_JIS を Latin-1 として保存したもの）を復元"
+            }
         }
     }
 }
@@ -48,7 +50,14 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Detecte
             if had_errors {
                 return Err(DecodeError::Invalid("UTF-8"));
             }
-            Ok((text.into_owned(), if body.len() < bytes.len() { Detected::Utf8Bom } else { Detected::Utf8 }))
+            Ok((
+                text.into_owned(),
+                if body.len() < bytes.len() {
+                    Detected::Utf8Bom
+                } else {
+                    Detected::Utf8
+                },
+            ))
         }
         Some(Encoding::ShiftJis) => {
             let (text, had_errors) = SHIFT_JIS.decode_without_bom_handling(bytes);
@@ -76,7 +85,10 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Detecte
 /// characters back into bytes and reading them as cp932 must then succeed without errors.
 fn repair_latin1_mojibake(text: &str) -> Option<String> {
     let sample: String = text.chars().take(4000).collect();
-    let latin1 = sample.chars().filter(|c| ('\u{80}'..='\u{FF}').contains(c)).count();
+    let latin1 = sample
+        .chars()
+        .filter(|c| ('\u{80}'..='\u{FF}').contains(c))
+        .count();
     let cjk = sample.chars().filter(|c| *c >= '\u{3000}').count();
     if latin1 < 8 || cjk > 0 {
         return None;
@@ -99,15 +111,27 @@ mod tests {
 
     #[test]
     fn detects_bom_plain_and_shift_jis() {
-        assert_eq!(decode("\u{FEFF}名称".as_bytes(), None).unwrap(), ("名称".to_string(), Detected::Utf8Bom));
-        assert_eq!(decode("名称".as_bytes(), None).unwrap(), ("名称".to_string(), Detected::Utf8));
+        assert_eq!(
+            decode("\u{FEFF}名称".as_bytes(), None).unwrap(),
+            ("名称".to_string(), Detected::Utf8Bom)
+        );
+        assert_eq!(
+            decode("名称".as_bytes(), None).unwrap(),
+            ("名称".to_string(), Detected::Utf8)
+        );
         let (sjis, _, _) = SHIFT_JIS.encode("施設名,緯度");
-        assert_eq!(decode(&sjis, None).unwrap(), ("施設名,緯度".to_string(), Detected::ShiftJis));
+        assert_eq!(
+            decode(&sjis, None).unwrap(),
+            ("施設名,緯度".to_string(), Detected::ShiftJis)
+        );
     }
 
     #[test]
     fn forcing_the_wrong_encoding_is_an_error() {
         let (sjis, _, _) = SHIFT_JIS.encode("施設名");
-        assert_eq!(decode(&sjis, Some(Encoding::Utf8)), Err(DecodeError::Invalid("UTF-8")));
+        assert_eq!(
+            decode(&sjis, Some(Encoding::Utf8)),
+            Err(DecodeError::Invalid("UTF-8"))
+        );
     }
 }

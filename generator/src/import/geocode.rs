@@ -59,7 +59,8 @@ impl TownTable {
     pub fn aichi() -> &'static TownTable {
         static TABLE: OnceLock<TownTable> = OnceLock::new();
         TABLE.get_or_init(|| {
-            TownTable::parse("愛知県", AICHI_TSV).expect("the shipped towns-aichi.tsv is well-formed (checked by a test)")
+            TownTable::parse("愛知県", AICHI_TSV)
+                .expect("the shipped towns-aichi.tsv is well-formed (checked by a test)")
         })
     }
 
@@ -74,9 +75,13 @@ impl TownTable {
                 cities.push((city.to_string(), Vec::new()));
                 continue;
             }
-            let err = |reason: &str| TableError { line: i + 1, reason: reason.to_string() };
+            let err = |reason: &str| TableError {
+                line: i + 1,
+                reason: reason.to_string(),
+            };
             let mut parts = line.split('\t');
-            let (Some(name), Some(lat), Some(lon)) = (parts.next(), parts.next(), parts.next()) else {
+            let (Some(name), Some(lat), Some(lon)) = (parts.next(), parts.next(), parts.next())
+            else {
                 return Err(err("列が足りません"));
             };
             let lat: f64 = lat.parse().map_err(|_| err("緯度が数値ではありません"))?;
@@ -84,7 +89,12 @@ impl TownTable {
             let Some((_, towns)) = cities.last_mut() else {
                 return Err(err("市区町村（@ 行）より前に町字があります"));
             };
-            towns.push(Town { key: fold(name.strip_prefix("大字").unwrap_or(name)), name: name.to_string(), lat, lon });
+            towns.push(Town {
+                key: fold(name.strip_prefix("大字").unwrap_or(name)),
+                name: name.to_string(),
+                lat,
+                lon,
+            });
         }
         for (_, towns) in &mut cities {
             // Longest first, so 「栄町南館」 wins over 「栄町」 when both exist.
@@ -94,12 +104,19 @@ impl TownTable {
         for (i, (city, _)) in cities.iter().enumerate() {
             city_index.insert(city.clone(), i);
             if let Some(pos) = city.find('郡') {
-                city_index.entry(city[pos + '郡'.len_utf8()..].to_string()).or_insert(i);
+                city_index
+                    .entry(city[pos + '郡'.len_utf8()..].to_string())
+                    .or_insert(i);
             }
         }
         let mut city_keys: Vec<String> = city_index.keys().cloned().collect();
         city_keys.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        Ok(TownTable { prefecture, city_index, city_keys, cities })
+        Ok(TownTable {
+            prefecture,
+            city_index,
+            city_keys,
+            cities,
+        })
     }
 
     /// Number of 町字 in the table.
@@ -125,7 +142,12 @@ impl TownTable {
         let found = towns.iter().find(|t| {
             folded.starts_with(&t.key) || chome.as_deref().is_some_and(|c| c.starts_with(&t.key))
         })?;
-        Some(TownPoint { city: city.clone(), town: found.name.clone(), lat: found.lat, lon: found.lon })
+        Some(TownPoint {
+            city: city.clone(),
+            town: found.name.clone(),
+            lat: found.lat,
+            lon: found.lon,
+        })
     }
 }
 
@@ -149,7 +171,10 @@ fn with_kanji_chome(s: &str) -> Option<String> {
     if start == 0 {
         return None;
     }
-    let digits: String = s[start..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = s[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let after = &s[start + digits.len()..];
     let n: u32 = digits.parse().ok()?;
     if !(1..=99).contains(&n) {
@@ -192,15 +217,21 @@ mod tests {
 
     #[test]
     fn full_width_chome_matches_kanji_chome() {
-        let p = TownTable::aichi().locate("豊明市二村台７－１７－１１").unwrap();
+        let p = TownTable::aichi()
+            .locate("豊明市二村台７－１７－１１")
+            .unwrap();
         assert_eq!(p.town, "二村台七丁目");
         assert!((p.lat - 35.069528).abs() < 1e-6);
     }
 
     #[test]
     fn gun_and_oaza_are_optional() {
-        let a = TownTable::aichi().locate("愛知県豊山町大字豊場字八反107").unwrap();
-        let b = TownTable::aichi().locate("西春日井郡豊山町豊場高前８０").unwrap();
+        let a = TownTable::aichi()
+            .locate("愛知県豊山町大字豊場字八反107")
+            .unwrap();
+        let b = TownTable::aichi()
+            .locate("西春日井郡豊山町豊場高前８０")
+            .unwrap();
         assert_eq!(a.town, "大字豊場");
         assert_eq!(a, b);
     }
@@ -214,7 +245,10 @@ mod tests {
 
     #[test]
     fn unknown_places_find_nothing() {
-        assert_eq!(TownTable::aichi().locate("札幌市中央区南９条西１０丁目"), None);
+        assert_eq!(
+            TownTable::aichi().locate("札幌市中央区南９条西１０丁目"),
+            None
+        );
         assert_eq!(TownTable::aichi().locate("豊明市"), None);
     }
 }

@@ -9,13 +9,15 @@ use std::sync::{Arc, OnceLock};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 
+use crate::import::ImportError;
 use crate::import::geocode::TownTable;
-use crate::import::kinds::{self, Input, Parsed, full_address, place, read_table, split_prefecture};
+use crate::import::kinds::{
+    self, Input, Parsed, full_address, place, read_table, split_prefecture,
+};
 use crate::import::record::{AddressDraft, DatedDraft, Draft, FIELD_ORDER};
 use crate::import::report::Skip;
 use crate::import::table::Row;
 use crate::import::text::{self, Coord, PhoneProblem, UrlValue};
-use crate::import::ImportError;
 use crate::model::{Feature, Tri};
 
 const STANDARD: &str = include_str!("standard.yaml");
@@ -167,7 +169,11 @@ pub enum MappingError {
     #[error("{file}: マッピングファイルの形式が正しくありません: {reason}")]
     Yaml { file: String, reason: String },
     #[error("{file}: {field}: {reason}")]
-    Invalid { file: String, field: String, reason: String },
+    Invalid {
+        file: String,
+        field: String,
+        reason: String,
+    },
 }
 
 /// The built-in 自治体標準オープンデータセット kinds.
@@ -175,40 +181,68 @@ pub fn standard() -> &'static [Arc<Mapping>] {
     static STD: OnceLock<Vec<Arc<Mapping>>> = OnceLock::new();
     STD.get_or_init(|| {
         // `<<: *common` merge keys are resolved on the generic value first.
-        let mut v: serde_yaml::Value = serde_yaml::from_str(STANDARD).expect("standard.yaml is YAML (checked by a test)");
+        let mut v: serde_yaml::Value =
+            serde_yaml::from_str(STANDARD).expect("standard.yaml is YAML (checked by a test)");
         v.apply_merge().expect("standard.yaml merge keys resolve");
         if let Some(seq) = v.as_sequence_mut() {
             for item in seq {
-                item.apply_merge().expect("standard.yaml merge keys resolve");
+                item.apply_merge()
+                    .expect("standard.yaml merge keys resolve");
                 if let Some(f) = item.get_mut("fields") {
                     f.apply_merge().expect("standard.yaml merge keys resolve");
                 }
             }
         }
-        let list: Vec<Mapping> = serde_yaml::from_value(v).expect("standard.yaml is valid (checked by a test)");
+        let list: Vec<Mapping> =
+            serde_yaml::from_value(v).expect("standard.yaml is valid (checked by a test)");
         list.into_iter().map(Arc::new).collect()
     })
 }
 
 impl Mapping {
     pub fn from_yaml(file: &str, text: &str) -> Result<Mapping, MappingError> {
-        let m: Mapping = serde_yaml::from_str(text).map_err(|e| MappingError::Yaml { file: file.to_string(), reason: e.to_string() })?;
-        let bad = |field: &str, reason: String| MappingError::Invalid { file: file.to_string(), field: field.to_string(), reason };
+        let m: Mapping = serde_yaml::from_str(text).map_err(|e| MappingError::Yaml {
+            file: file.to_string(),
+            reason: e.to_string(),
+        })?;
+        let bad = |field: &str, reason: String| MappingError::Invalid {
+            file: file.to_string(),
+            field: field.to_string(),
+            reason,
+        };
         if text::slug(&m.dataset) != m.dataset {
-            return Err(bad("dataset", format!("「{}」には半角英小文字・数字・ハイフンだけが使えます", m.dataset)));
+            return Err(bad(
+                "dataset",
+                format!(
+                    "「{}」には半角英小文字・数字・ハイフンだけが使えます",
+                    m.dataset
+                ),
+            ));
         }
         if m.fields.name.names().is_empty() {
             return Err(bad("fields.name", "名称の列を指定してください".into()));
         }
         for k in m.accessibility.keys() {
             if !Feature::ALL.iter().any(|f| f.key() == k) {
-                return Err(bad("accessibility", format!("「{k}」は知らない項目です（{}）", Feature::ALL.map(|f| f.key()).join(", "))));
+                return Err(bad(
+                    "accessibility",
+                    format!(
+                        "「{k}」は知らない項目です（{}）",
+                        Feature::ALL.map(|f| f.key()).join(", ")
+                    ),
+                ));
             }
         }
         if let Some(o) = &m.owned {
             for f in o {
                 if !FIELD_ORDER.contains(&f.as_str()) {
-                    return Err(bad("owned", format!("「{f}」は取り込みで管理できる項目ではありません（{}）", FIELD_ORDER.join(", "))));
+                    return Err(bad(
+                        "owned",
+                        format!(
+                            "「{f}」は取り込みで管理できる項目ではありません（{}）",
+                            FIELD_ORDER.join(", ")
+                        ),
+                    ));
                 }
             }
         }
@@ -235,7 +269,12 @@ impl Mapping {
         out.push("description");
         out.push("address");
         out.push("location");
-        for (c, k) in [(&f.phone, "phone"), (&f.url, "url"), (&f.email, "email"), (&f.organization, "organization")] {
+        for (c, k) in [
+            (&f.phone, "phone"),
+            (&f.url, "url"),
+            (&f.email, "email"),
+            (&f.organization, "organization"),
+        ] {
             if has(c) || (k == "email" && has(&f.url)) {
                 out.push(k);
             }
@@ -259,7 +298,10 @@ impl Mapping {
         if self.scope.names().is_empty() {
             String::new()
         } else {
-            source_id.split_once('-').map(|(s, _)| s.to_string()).unwrap_or_default()
+            source_id
+                .split_once('-')
+                .map(|(s, _)| s.to_string())
+                .unwrap_or_default()
         }
     }
 
@@ -276,19 +318,35 @@ impl Mapping {
     pub fn parse(&self, input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
         let names = self.fields.name.names();
         let t = read_table(input, &names.join("・"), |folded| {
-            names.iter().any(|n| folded.contains(&crate::import::table::fold_column(n)))
+            names
+                .iter()
+                .any(|n| folded.contains(&crate::import::table::fold_column(n)))
         })?;
         let col = |c: &Cols| t.col(&c.names());
-        let cols = |v: &[String]| v.iter().filter_map(|n| t.col(&[n.as_str()]).map(|i| (n.clone(), i))).collect::<Vec<_>>();
+        let cols = |v: &[String]| {
+            v.iter()
+                .filter_map(|n| t.col(&[n.as_str()]).map(|i| (n.clone(), i)))
+                .collect::<Vec<_>>()
+        };
         let id_cols: Vec<usize> = match &self.id {
             Cols::None => vec![],
-            c => c.names().iter().filter_map(|n| t.col(&[n])).take(1).collect(),
+            c => c
+                .names()
+                .iter()
+                .filter_map(|n| t.col(&[n]))
+                .take(1)
+                .collect(),
         };
         let f = &self.fields;
         let name_c = col(&f.name);
         let scope_c = col(&self.scope);
         let (lat_c, lon_c, latlon_c) = (col(&f.lat), col(&f.lon), col(&f.latlon));
-        let addr_c = f.address.names().iter().filter_map(|n| t.col(&[n])).collect::<Vec<_>>();
+        let addr_c = f
+            .address
+            .names()
+            .iter()
+            .filter_map(|n| t.col(&[n]))
+            .collect::<Vec<_>>();
         let parts_c = cols(&f.address_parts);
         let desc_c = cols(&f.description);
         let sched_c = cols(&f.schedule_note);
@@ -301,8 +359,15 @@ impl Mapping {
                 Some((feat, c.names().iter().filter_map(|n| t.col(&[n])).collect()))
             })
             .collect();
-        let require: Option<(Vec<usize>, &str)> =
-            self.require_any.as_ref().map(|r| (r.columns.iter().filter_map(|n| t.col(&[n.as_str()])).collect(), r.reason.as_str()));
+        let require: Option<(Vec<usize>, &str)> = self.require_any.as_ref().map(|r| {
+            (
+                r.columns
+                    .iter()
+                    .filter_map(|n| t.col(&[n.as_str()]))
+                    .collect(),
+                r.reason.as_str(),
+            )
+        });
         let cat_c = self.categories.as_ref().and_then(|r| col(&r.column));
         let mut out = Parsed::default();
         let file = &input.file;
@@ -310,7 +375,11 @@ impl Mapping {
         for r in &t.rows {
             out.read += 1;
             let line = r.line;
-            if !input.wants(&[r.get(scope_c).trim(), r.get(col(&f.city)).trim(), r.get(addr_c.first().copied()).trim()]) {
+            if !input.wants(&[
+                r.get(scope_c).trim(),
+                r.get(col(&f.city)).trim(),
+                r.get(addr_c.first().copied()).trim(),
+            ]) {
                 out.other_city += 1;
                 continue;
             }
@@ -319,11 +388,23 @@ impl Mapping {
                 continue;
             }
             if r.cells.first().is_some_and(|c| c.starts_with('#')) {
-                out.skip(file, line, "", format!("「{}」で始まるメタデータ行です", r.cells[0]), Skip::Metadata);
+                out.skip(
+                    file,
+                    line,
+                    "",
+                    format!("「{}」で始まるメタデータ行です", r.cells[0]),
+                    Skip::Metadata,
+                );
                 continue;
             }
             let Some(name) = text::name(r.get(name_c)) else {
-                out.skip(file, line, t.name(name_c, names[0]), "名称が空です", Skip::MissingName);
+                out.skip(
+                    file,
+                    line,
+                    t.name(name_c, names[0]),
+                    "名称が空です",
+                    Skip::MissingName,
+                );
                 continue;
             };
             if let Some((rc, reason)) = &require
@@ -337,41 +418,82 @@ impl Mapping {
             let city = first(r, col(&f.city));
             let mut addr = addr_c.iter().find_map(|&i| text::address(r.get(Some(i))));
             if addr.is_none() && !parts_c.is_empty() {
-                let joined: String = parts_c.iter().map(|(_, i)| r.get(Some(*i)).trim()).collect();
+                let joined: String = parts_c
+                    .iter()
+                    .map(|(_, i)| r.get(Some(*i)).trim())
+                    .collect();
                 addr = text::address(&joined);
             }
             let mut address = addr.map(|a| {
-                let mut text = if split_prefecture(&a).0.is_empty() && !pref.is_empty() { full_address(&a, &pref, &city) } else { a };
+                let mut text = if split_prefecture(&a).0.is_empty() && !pref.is_empty() {
+                    full_address(&a, &pref, &city)
+                } else {
+                    a
+                };
                 if let Some(extra) = text::address(r.get(col(&f.address_extra)))
                     && !text.ends_with(&extra)
                 {
                     text = format!("{text} {extra}");
                 }
-                AddressDraft { postal_code: text::postal_code(r.get(col(&f.postal_code))), text, town: None }
+                AddressDraft {
+                    postal_code: text::postal_code(r.get(col(&f.postal_code))),
+                    text,
+                    town: None,
+                }
             });
-            let scope = scope_c.map(|i| text::address(r.get(Some(i))).unwrap_or_default()).unwrap_or_default();
+            let scope = scope_c
+                .map(|i| text::address(r.get(Some(i))).unwrap_or_default())
+                .unwrap_or_default();
             let raw_id = if id_cols.is_empty() {
                 // No id column: the name and address identify the row across editions.
-                format!("{name}|{}", address.as_ref().map(|a| a.text.as_str()).unwrap_or(""))
+                format!(
+                    "{name}|{}",
+                    address.as_ref().map(|a| a.text.as_str()).unwrap_or("")
+                )
             } else {
                 match text::non_empty(r.get(Some(id_cols[0]))) {
                     Some(v) => v,
                     None => {
-                        out.skip(file, line, t.name(Some(id_cols[0]), "ID"), "ID が空です", Skip::MissingId);
+                        out.skip(
+                            file,
+                            line,
+                            t.name(Some(id_cols[0]), "ID"),
+                            "ID が空です",
+                            Skip::MissingId,
+                        );
                         continue;
                     }
                 }
             };
-            let source_id = if scope_c.is_some() { format!("{scope}-{raw_id}") } else { raw_id.clone() };
+            let source_id = if scope_c.is_some() {
+                format!("{scope}-{raw_id}")
+            } else {
+                raw_id.clone()
+            };
             if let Some(first) = seen.get(&source_id) {
-                out.skip(file, line, t.name(id_cols.first().copied(), "ID"), format!("ID「{raw_id}」は {first} 行目と重複しています"), Skip::Duplicate);
+                out.skip(
+                    file,
+                    line,
+                    t.name(id_cols.first().copied(), "ID"),
+                    format!("ID「{raw_id}」は {first} 行目と重複しています"),
+                    Skip::Duplicate,
+                );
                 continue;
             }
             seen.insert(source_id.clone(), line);
             let category = match self.category_for(r, cat_c, &name) {
                 Some(c) => c,
                 None => {
-                    out.skip(file, line, t.name(cat_c, "カテゴリ"), format!("「{}」に当てはまるカテゴリがありません", r.get(cat_c).trim()), Skip::NotApplicable);
+                    out.skip(
+                        file,
+                        line,
+                        t.name(cat_c, "カテゴリ"),
+                        format!(
+                            "「{}」に当てはまるカテゴリがありません",
+                            r.get(cat_c).trim()
+                        ),
+                        Skip::NotApplicable,
+                    );
                     continue;
                 }
             };
@@ -380,20 +502,47 @@ impl Mapping {
                 let (a, b) = cell.split_once(',').unwrap_or((cell, ""));
                 (text::coord(a, b), t.name(Some(i), "location"))
             } else if lat_c.is_some() || lon_c.is_some() {
-                (text::coord(r.get(lat_c), r.get(lon_c)), format!("{}/{}", t.name(lat_c, "緯度"), t.name(lon_c, "経度")))
+                (
+                    text::coord(r.get(lat_c), r.get(lon_c)),
+                    format!("{}/{}", t.name(lat_c, "緯度"), t.name(lon_c, "経度")),
+                )
             } else {
                 (Coord::Missing, "住所".to_string())
             };
-            let location = place(&mut out, file, line, &coord_col, coord, address.as_mut(), towns);
+            let location = place(
+                &mut out,
+                file,
+                line,
+                &coord_col,
+                coord,
+                address.as_mut(),
+                towns,
+            );
             let tel_c = col(&f.phone);
             let phone = match text::phone(r.get(tel_c)) {
                 Ok(p) => p,
                 Err(PhoneProblem::NoAreaCode) => {
-                    out.warn(file, line, t.name(tel_c, "電話番号"), format!("「{}」に市外局番がないため、電話番号を空にしました", r.get(tel_c).trim()));
+                    out.warn(
+                        file,
+                        line,
+                        t.name(tel_c, "電話番号"),
+                        format!(
+                            "「{}」に市外局番がないため、電話番号を空にしました",
+                            r.get(tel_c).trim()
+                        ),
+                    );
                     None
                 }
                 Err(PhoneProblem::NotAPhoneNumber) => {
-                    out.warn(file, line, t.name(tel_c, "電話番号"), format!("「{}」は電話番号として読めないため、空にしました", r.get(tel_c).trim()));
+                    out.warn(
+                        file,
+                        line,
+                        t.name(tel_c, "電話番号"),
+                        format!(
+                            "「{}」は電話番号として読めないため、空にしました",
+                            r.get(tel_c).trim()
+                        ),
+                    );
                     None
                 }
             };
@@ -403,13 +552,23 @@ impl Mapping {
             let url = match text::url(raw_url) {
                 Some(UrlValue::Url(u)) => Some(u),
                 Some(UrlValue::Email(e)) => {
-                    out.warn(file, line, t.name(url_c, "URL"), format!("「{raw_url}」はメールアドレスなので email に入れました"));
+                    out.warn(
+                        file,
+                        line,
+                        t.name(url_c, "URL"),
+                        format!("「{raw_url}」はメールアドレスなので email に入れました"),
+                    );
                     email = email.or(Some(e));
                     None
                 }
                 None => {
                     if !raw_url.is_empty() {
-                        out.warn(file, line, t.name(url_c, "URL"), format!("「{raw_url}」は URL として読めないため、空にしました"));
+                        out.warn(
+                            file,
+                            line,
+                            t.name(url_c, "URL"),
+                            format!("「{raw_url}」は URL として読めないため、空にしました"),
+                        );
                     }
                     None
                 }
@@ -419,16 +578,27 @@ impl Mapping {
                 .filter_map(|(n, i)| text::free(r.get(Some(*i))).map(|v| format!("- {n}: {v}")))
                 .collect();
             let description = (!lines.is_empty()).then(|| lines.join("\n"));
-            let notes: Vec<String> = sched_c.iter().filter_map(|(n, i)| text::free(r.get(Some(*i))).map(|v| format!("{n}: {v}"))).collect();
+            let notes: Vec<String> = sched_c
+                .iter()
+                .filter_map(|(n, i)| text::free(r.get(Some(*i))).map(|v| format!("{n}: {v}")))
+                .collect();
             let mut dates = Vec::new();
             if let Some(d) = parse_date(r.get(col(&f.date))) {
-                let time = match (parse_time(r.get(col(&f.start_time))), parse_time(r.get(col(&f.end_time)))) {
+                let time = match (
+                    parse_time(r.get(col(&f.start_time))),
+                    parse_time(r.get(col(&f.end_time))),
+                ) {
                     (Some(s), Some(e)) if e > s => Some((s, e)),
                     _ => None,
                 };
                 dates.push(DatedDraft { date: d, time });
             } else if !r.get(col(&f.date)).trim().is_empty() {
-                out.warn(file, line, t.name(col(&f.date), "開始日"), format!("「{}」は日付として読めません", r.get(col(&f.date)).trim()));
+                out.warn(
+                    file,
+                    line,
+                    t.name(col(&f.date), "開始日"),
+                    format!("「{}」は日付として読めません", r.get(col(&f.date)).trim()),
+                );
             }
             let mut tags = self.tags.clone();
             for (_, i) in &tag_c {
@@ -447,7 +617,14 @@ impl Mapping {
                 .collect();
             out.drafts.push(Draft {
                 line,
-                id: kinds::resource_id(&if scope.is_empty() { self.prefix().to_string() } else { format!("{}-{}", self.prefix(), text::slug(&scope)) }, &raw_id),
+                id: kinds::resource_id(
+                    &if scope.is_empty() {
+                        self.prefix().to_string()
+                    } else {
+                        format!("{}-{}", self.prefix(), text::slug(&scope))
+                    },
+                    &raw_id,
+                ),
                 scope,
                 source_id,
                 name,
@@ -499,9 +676,14 @@ fn first(r: &Row, c: Option<usize>) -> String {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     use unicode_normalization::UnicodeNormalization;
     let n: String = s.nfkc().collect();
-    let n = n.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
+    let n = n
+        .trim()
+        .replace(['年', '月', '/', '.'], "-")
+        .replace('日', "");
     let mut it = n.split('-').map(|p| p.trim().parse::<u32>());
-    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (it.next(), it.next(), it.next()) else { return None };
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (it.next(), it.next(), it.next()) else {
+        return None;
+    };
     NaiveDate::from_ymd_opt(y as i32, m, d)
 }
 
@@ -512,7 +694,10 @@ pub fn parse_time(s: &str) -> Option<NaiveTime> {
     let n = n.trim().replace('時', ":").replace('分', "");
     let mut it = n.split(':');
     let h: u32 = it.next()?.trim().parse().ok()?;
-    let m: u32 = it.next().map(|m| m.trim().parse().unwrap_or(0)).unwrap_or(0);
+    let m: u32 = it
+        .next()
+        .map(|m| m.trim().parse().unwrap_or(0))
+        .unwrap_or(0);
     NaiveTime::from_hms_opt(h.min(23), m, 0)
 }
 
@@ -531,15 +716,26 @@ mod tests {
 
     #[test]
     fn mapping_errors_name_the_field() {
-        let e = Mapping::from_yaml("m.yaml", "dataset: Toyoake Salons\nfields: { name: 名称 }\n").unwrap_err();
+        let e = Mapping::from_yaml(
+            "m.yaml",
+            "dataset: Toyoake Salons\nfields: { name: 名称 }\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("dataset"), "{e}");
-        let e = Mapping::from_yaml("m.yaml", "dataset: salons\nfields: { name: 名称 }\naccessibility: { lift: エレベーター }\n").unwrap_err();
+        let e = Mapping::from_yaml(
+            "m.yaml",
+            "dataset: salons\nfields: { name: 名称 }\naccessibility: { lift: エレベーター }\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("lift"), "{e}");
     }
 
     #[test]
     fn dates_and_times() {
-        assert_eq!(parse_date("２０２６年４月１日"), NaiveDate::from_ymd_opt(2026, 4, 1));
+        assert_eq!(
+            parse_date("２０２６年４月１日"),
+            NaiveDate::from_ymd_opt(2026, 4, 1)
+        );
         assert_eq!(parse_time("9時30分"), NaiveTime::from_hms_opt(9, 30, 0));
     }
 }

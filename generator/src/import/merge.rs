@@ -35,7 +35,9 @@ fn top_level_key(line: &str) -> Option<&str> {
     }
     let end = line.find(':')?;
     let key = &line[..end];
-    key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_').then_some(key)
+    key.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        .then_some(key)
 }
 
 pub fn split_blocks(text: &str) -> Vec<Block> {
@@ -43,7 +45,11 @@ pub fn split_blocks(text: &str) -> Vec<Block> {
     let mut lead = String::new();
     for line in text.split_inclusive('\n') {
         if let Some(key) = top_level_key(line) {
-            blocks.push(Block { lead: std::mem::take(&mut lead), key: Some(key.to_string()), body: line.to_string() });
+            blocks.push(Block {
+                lead: std::mem::take(&mut lead),
+                key: Some(key.to_string()),
+                body: line.to_string(),
+            });
         } else if line.starts_with('#') || line.trim().is_empty() {
             lead.push_str(line);
         } else if let Some(b) = blocks.last_mut() {
@@ -55,7 +61,11 @@ pub fn split_blocks(text: &str) -> Vec<Block> {
         }
     }
     if !lead.is_empty() {
-        blocks.push(Block { lead, key: None, body: String::new() });
+        blocks.push(Block {
+            lead,
+            key: None,
+            body: String::new(),
+        });
     }
     blocks
 }
@@ -88,9 +98,18 @@ fn set_block(blocks: &mut Vec<Block>, key: &str, new: Option<String>) {
             // New fields go where the example puts them: before status and source.
             let at = blocks
                 .iter()
-                .position(|b| matches!(b.key.as_deref(), Some("status") | Some("source")) || b.key.is_none())
+                .position(|b| {
+                    matches!(b.key.as_deref(), Some("status") | Some("source")) || b.key.is_none()
+                })
                 .unwrap_or(blocks.len());
-            blocks.insert(at, Block { lead: String::new(), key: Some(key.to_string()), body });
+            blocks.insert(
+                at,
+                Block {
+                    lead: String::new(),
+                    key: Some(key.to_string()),
+                    body,
+                },
+            );
         }
         (None, None) => {}
     }
@@ -140,11 +159,17 @@ struct AddressText {
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
     #[error("{path}: 読めません: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: source の形式が正しくありません: {reason}")]
     Source { path: String, reason: String },
     #[error("{path}: 書き込めません: {source}")]
-    Write { path: String, source: std::io::Error },
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{id}: 取り込み後の YAML が読めません（取り込みの不具合です）: {reason}")]
     Generated { id: String, reason: String },
 }
@@ -155,11 +180,19 @@ pub fn scan(dir: &Path) -> Result<Vec<Existing>, MergeError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(MergeError::Read { path: dir.display().to_string(), source: e }),
+        Err(e) => {
+            return Err(MergeError::Read {
+                path: dir.display().to_string(),
+                source: e,
+            });
+        }
     };
     let mut paths = Vec::new();
     for e in entries {
-        let e = e.map_err(|e| MergeError::Read { path: dir.display().to_string(), source: e })?;
+        let e = e.map_err(|e| MergeError::Read {
+            path: dir.display().to_string(),
+            source: e,
+        })?;
         let p = e.path();
         if p.extension().is_some_and(|x| x == "yaml") {
             paths.push(p);
@@ -168,26 +201,53 @@ pub fn scan(dir: &Path) -> Result<Vec<Existing>, MergeError> {
     paths
         .into_par_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).map_err(|e| MergeError::Read { path: path.display().to_string(), source: e })?;
-            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).map_err(|e| MergeError::Read {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let mut source = None;
             let mut closed = false;
             let mut address = None;
             for b in split_blocks(&text) {
                 match b.key.as_deref() {
                     Some("source") => {
-                        let d: SourceDoc = serde_yaml::from_str(&b.body)
-                            .map_err(|e| MergeError::Source { path: path.display().to_string(), reason: e.to_string() })?;
+                        let d: SourceDoc =
+                            serde_yaml::from_str(&b.body).map_err(|e| MergeError::Source {
+                                path: path.display().to_string(),
+                                reason: e.to_string(),
+                            })?;
                         source = d.source;
                     }
                     // A record the municipality broke is the loader's to report; here it only
                     // means "not closed" / "no address".
-                    Some("status") => closed = serde_yaml::from_str::<StatusDoc>(&b.body).ok().and_then(|d| d.status).as_deref() == Some("closed"),
-                    Some("address") => address = serde_yaml::from_str::<AddressDoc>(&b.body).ok().and_then(|d| d.address).and_then(|a| a.text),
+                    Some("status") => {
+                        closed = serde_yaml::from_str::<StatusDoc>(&b.body)
+                            .ok()
+                            .and_then(|d| d.status)
+                            .as_deref()
+                            == Some("closed")
+                    }
+                    Some("address") => {
+                        address = serde_yaml::from_str::<AddressDoc>(&b.body)
+                            .ok()
+                            .and_then(|d| d.address)
+                            .and_then(|a| a.text)
+                    }
                     _ => {}
                 }
             }
-            Ok(Existing { id, path, text, source, closed, address })
+            Ok(Existing {
+                id,
+                path,
+                text,
+                source,
+                closed,
+                address,
+            })
         })
         .collect()
 }
@@ -207,7 +267,13 @@ fn quoted(s: &str) -> String {
 }
 
 /// A new record file.
-pub fn new_file(d: &Draft, dataset: &str, title: &str, fields: &[String], imported: NaiveDate) -> String {
+pub fn new_file(
+    d: &Draft,
+    dataset: &str,
+    title: &str,
+    fields: &[String],
+    imported: NaiveDate,
+) -> String {
     let mut out = format!(
         "# {title}から tsunagu import で取り込んだレコードです。\n# source.fields にある項目は再取り込みで上書きされます。手で直す項目は fields から外してください。\n"
     );
@@ -230,20 +296,38 @@ pub fn new_file(d: &Draft, dataset: &str, title: &str, fields: &[String], import
 }
 
 /// The existing file with the dataset's blocks replaced. `None` when nothing would change.
-pub fn updated_file(e: &Existing, d: &Draft, dataset: &str, fields: &[String], imported: NaiveDate) -> Option<String> {
+pub fn updated_file(
+    e: &Existing,
+    d: &Draft,
+    dataset: &str,
+    fields: &[String],
+    imported: NaiveDate,
+) -> Option<String> {
     let mut blocks = split_blocks(&e.text);
-    let old_date = e.source.as_ref().and_then(|s| s.imported).unwrap_or(imported);
+    let old_date = e
+        .source
+        .as_ref()
+        .and_then(|s| s.imported)
+        .unwrap_or(imported);
     for f in fields {
         if FIELD_ORDER.contains(&f.as_str()) {
             set_block(&mut blocks, f, d.block(f));
         }
     }
-    set_block(&mut blocks, "source", Some(source_block(dataset, &d.source_id, fields, old_date)));
+    set_block(
+        &mut blocks,
+        "source",
+        Some(source_block(dataset, &d.source_id, fields, old_date)),
+    );
     let same = join_blocks(&blocks);
     if same == e.text {
         return None;
     }
-    set_block(&mut blocks, "source", Some(source_block(dataset, &d.source_id, fields, imported)));
+    set_block(
+        &mut blocks,
+        "source",
+        Some(source_block(dataset, &d.source_id, fields, imported)),
+    );
     Some(join_blocks(&blocks))
 }
 
@@ -252,7 +336,11 @@ pub fn closed_file(e: &Existing, imported: NaiveDate) -> String {
     let mut blocks = split_blocks(&e.text);
     set_block(&mut blocks, "status", Some("status: closed\n".to_string()));
     if let Some(s) = &e.source {
-        set_block(&mut blocks, "source", Some(source_block(&s.dataset, &s.id, &s.fields, imported)));
+        set_block(
+            &mut blocks,
+            "source",
+            Some(source_block(&s.dataset, &s.id, &s.fields, imported)),
+        );
     }
     join_blocks(&blocks)
 }
@@ -279,7 +367,12 @@ impl<'a> Index<'a> {
 
 /// Checks generated YAML before anything is written.
 pub fn check_yaml(id: &str, text: &str) -> Result<(), MergeError> {
-    serde_yaml::from_str::<serde_yaml::Value>(text).map(|_| ()).map_err(|e| MergeError::Generated { id: id.to_string(), reason: e.to_string() })
+    serde_yaml::from_str::<serde_yaml::Value>(text)
+        .map(|_| ())
+        .map_err(|e| MergeError::Generated {
+            id: id.to_string(),
+            reason: e.to_string(),
+        })
 }
 
 /// Writes every file into a temporary directory beside the records, then moves each into
@@ -288,29 +381,50 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
     let empty = match std::fs::read_dir(dir) {
         Ok(mut rd) => rd.next().is_none(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
-        Err(e) => return Err(MergeError::Read { path: dir.display().to_string(), source: e }),
+        Err(e) => {
+            return Err(MergeError::Read {
+                path: dir.display().to_string(),
+                source: e,
+            });
+        }
     };
     if empty && let Some(parent) = dir.parent() {
         // The first import into an empty directory: write a sibling directory and rename it
         // into place in one step instead of moving 100,000 files one by one.
-        std::fs::create_dir_all(parent).map_err(|e| MergeError::Write { path: parent.display().to_string(), source: e })?;
+        std::fs::create_dir_all(parent).map_err(|e| MergeError::Write {
+            path: parent.display().to_string(),
+            source: e,
+        })?;
         let tmp = tempfile::Builder::new()
             .prefix(".tsunagu-import-")
             .tempdir_in(parent)
-            .map_err(|e| MergeError::Write { path: parent.display().to_string(), source: e })?;
+            .map_err(|e| MergeError::Write {
+                path: parent.display().to_string(),
+                source: e,
+            })?;
         files.par_iter().try_for_each(|(id, text)| {
             let p = tmp.path().join(format!("{id}.yaml"));
-            std::fs::write(&p, text).map_err(|e| MergeError::Write { path: p.display().to_string(), source: e })
+            std::fs::write(&p, text).map_err(|e| MergeError::Write {
+                path: p.display().to_string(),
+                source: e,
+            })
         })?;
         if dir.exists() {
-            std::fs::remove_dir(dir).map_err(|e| MergeError::Write { path: dir.display().to_string(), source: e })?;
+            std::fs::remove_dir(dir).map_err(|e| MergeError::Write {
+                path: dir.display().to_string(),
+                source: e,
+            })?;
         }
         // tempfile makes its directories private (0700); content/resources is not.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
-                .map_err(|e| MergeError::Write { path: tmp.path().display().to_string(), source: e })?;
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).map_err(
+                |e| MergeError::Write {
+                    path: tmp.path().display().to_string(),
+                    source: e,
+                },
+            )?;
         }
         let kept = tmp.keep();
         return std::fs::rename(&kept, dir).map_err(|e| {
@@ -319,23 +433,38 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
             if let Err(cleanup) = std::fs::remove_dir_all(&kept) {
                 eprintln!("{}: {cleanup}", kept.display());
             }
-            MergeError::Write { path: dir.display().to_string(), source: e }
+            MergeError::Write {
+                path: dir.display().to_string(),
+                source: e,
+            }
         });
     }
-    std::fs::create_dir_all(dir).map_err(|e| MergeError::Write { path: dir.display().to_string(), source: e })?;
+    std::fs::create_dir_all(dir).map_err(|e| MergeError::Write {
+        path: dir.display().to_string(),
+        source: e,
+    })?;
     let tmp = tempfile::Builder::new()
         .prefix(".tsunagu-import-")
         .tempdir_in(dir)
-        .map_err(|e| MergeError::Write { path: dir.display().to_string(), source: e })?;
+        .map_err(|e| MergeError::Write {
+            path: dir.display().to_string(),
+            source: e,
+        })?;
     files.par_iter().try_for_each(|(id, text)| {
         let p = tmp.path().join(format!("{id}.yaml"));
-        std::fs::write(&p, text).map_err(|e| MergeError::Write { path: p.display().to_string(), source: e })
+        std::fs::write(&p, text).map_err(|e| MergeError::Write {
+            path: p.display().to_string(),
+            source: e,
+        })
     })?;
     // Each rename replaces one file atomically; they are independent of each other.
     files.par_iter().try_for_each(|(id, _)| {
         let from = tmp.path().join(format!("{id}.yaml"));
         let to = dir.join(format!("{id}.yaml"));
-        std::fs::rename(&from, &to).map_err(|e| MergeError::Write { path: to.display().to_string(), source: e })
+        std::fs::rename(&from, &to).map_err(|e| MergeError::Write {
+            path: to.display().to_string(),
+            source: e,
+        })
     })
 }
 
@@ -348,8 +477,25 @@ mod tests {
     #[test]
     fn blocks_round_trip_byte_for_byte() {
         assert_eq!(join_blocks(&split_blocks(HAND_EDITED)), HAND_EDITED);
-        let keys: Vec<_> = split_blocks(HAND_EDITED).into_iter().map(|b| b.key).collect();
-        assert_eq!(keys.iter().flatten().map(String::as_str).collect::<Vec<_>>(), ["id", "name", "categories", "phone", "description", "status", "source"]);
+        let keys: Vec<_> = split_blocks(HAND_EDITED)
+            .into_iter()
+            .map(|b| b.key)
+            .collect();
+        assert_eq!(
+            keys.iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            [
+                "id",
+                "name",
+                "categories",
+                "phone",
+                "description",
+                "status",
+                "source"
+            ]
+        );
     }
 
     #[test]
@@ -358,19 +504,49 @@ mod tests {
             id: "x".into(),
             path: "x.yaml".into(),
             text: HAND_EDITED.into(),
-            source: Some(SourceInfo { dataset: "gsi-shelter".into(), id: "E1".into(), fields: vec!["name".into()], imported: None }),
+            source: Some(SourceInfo {
+                dataset: "gsi-shelter".into(),
+                id: "E1".into(),
+                fields: vec!["name".into()],
+                imported: None,
+            }),
             closed: false,
             address: None,
         };
-        let d = Draft { id: "x".into(), source_id: "E1".into(), name: "新しい名前".into(), phone: Some("0562-11-1111".into()), ..Draft::default() };
+        let d = Draft {
+            id: "x".into(),
+            source_id: "E1".into(),
+            name: "新しい名前".into(),
+            phone: Some("0562-11-1111".into()),
+            ..Draft::default()
+        };
         let date = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let out = updated_file(&e, &d, "gsi-shelter", &["name".into()], date).unwrap();
         assert!(out.contains("name: 新しい名前\n"));
-        assert!(out.contains("# 電話の注記\nphone: 0562-00-0000\n"), "phone is not owned: kept\n{out}");
+        assert!(
+            out.contains("# 電話の注記\nphone: 0562-00-0000\n"),
+            "phone is not owned: kept\n{out}"
+        );
         assert!(out.contains("# 手で書いたコメント\n") && out.contains("# 末尾のコメント\n"));
         assert!(out.contains("imported: 2026-11-22"));
         // The same draft again: nothing to do.
-        let again = Existing { text: out.clone(), source: Some(SourceInfo { imported: Some(date), ..e.source.clone().unwrap() }), ..e.clone() };
-        assert_eq!(updated_file(&again, &d, "gsi-shelter", &["name".into()], date.succ_opt().unwrap()), None);
+        let again = Existing {
+            text: out.clone(),
+            source: Some(SourceInfo {
+                imported: Some(date),
+                ..e.source.clone().unwrap()
+            }),
+            ..e.clone()
+        };
+        assert_eq!(
+            updated_file(
+                &again,
+                &d,
+                "gsi-shelter",
+                &["name".into()],
+                date.succ_opt().unwrap()
+            ),
+            None
+        );
     }
 }

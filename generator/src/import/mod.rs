@@ -72,14 +72,29 @@ pub struct ImportArgs {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{file}: 読めません: {source}")]
-    Read { file: String, source: std::io::Error },
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
     #[error("{file}: {source}")]
-    Decode { file: String, source: decode::DecodeError },
+    Decode {
+        file: String,
+        source: decode::DecodeError,
+    },
     #[error("{file}: {source}")]
-    Table { file: String, source: table::TableError },
+    Table {
+        file: String,
+        source: table::TableError,
+    },
     #[error("{file}:{line}: JSON として読めません: {reason}")]
-    Json { file: String, line: usize, reason: String },
-    #[error("{file}: データセットの種類を列名から判定できません。--dataset で指定してください（一覧: tsunagu import --list）")]
+    Json {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error(
+        "{file}: データセットの種類を列名から判定できません。--dataset で指定してください（一覧: tsunagu import --list）"
+    )]
     Undetected { file: String },
     #[error("「{0}」というデータセットの種類はありません（一覧: tsunagu import --list）")]
     UnknownKind(String),
@@ -112,7 +127,9 @@ pub fn list() -> String {
     for k in kinds::builtin() {
         out.push_str(&format!("  {:<20} {}\n", k.name(), k.title()));
     }
-    out.push_str("  （--mapping FILE）      市町村独自の CSV を列対応表で取り込み（docs/opendata.md）\n");
+    out.push_str(
+        "  （--mapping FILE）      市町村独自の CSV を列対応表で取り込み（docs/opendata.md）\n",
+    );
     out
 }
 
@@ -135,7 +152,11 @@ pub fn main(args: &ImportArgs) -> Result<Outcome, ImportError> {
             }
         }
     }
-    let verb = if args.dry_run { "（--dry-run: 書き込んでいません）" } else { "" };
+    let verb = if args.dry_run {
+        "（--dry-run: 書き込んでいません）"
+    } else {
+        ""
+    };
     println!("取り込み結果{verb}:\n{}", outcome.summary);
     Ok(outcome)
 }
@@ -144,10 +165,18 @@ pub fn main(args: &ImportArgs) -> Result<Outcome, ImportError> {
 pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
     let kind = match (&args.mapping, &args.dataset) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read { file: path.display().to_string(), source: e })?;
-            Some(Kind::Mapping(Arc::new(mapping::Mapping::from_yaml(&path.display().to_string(), &text)?)))
+            let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read {
+                file: path.display().to_string(),
+                source: e,
+            })?;
+            Some(Kind::Mapping(Arc::new(mapping::Mapping::from_yaml(
+                &path.display().to_string(),
+                &text,
+            )?)))
         }
-        (None, Some(name)) => Some(kinds::by_name(name).ok_or_else(|| ImportError::UnknownKind(name.clone()))?),
+        (None, Some(name)) => {
+            Some(kinds::by_name(name).ok_or_else(|| ImportError::UnknownKind(name.clone()))?)
+        }
         (None, None) => None,
     };
     let files = expand(&args.files)?;
@@ -159,13 +188,25 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         .par_iter()
         .map(|path| {
             let file = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| ImportError::Read { file: file.clone(), source: e })?;
-            let (text, detected) = decode::decode(&bytes, args.encoding).map_err(|e| ImportError::Decode { file: file.clone(), source: e })?;
+            let bytes = std::fs::read(path).map_err(|e| ImportError::Read {
+                file: file.clone(),
+                source: e,
+            })?;
+            let (text, detected) =
+                decode::decode(&bytes, args.encoding).map_err(|e| ImportError::Decode {
+                    file: file.clone(),
+                    source: e,
+                })?;
             let kind = match &kind {
                 Some(k) => k.clone(),
-                None => kinds::detect(&text).ok_or_else(|| ImportError::Undetected { file: file.clone() })?,
+                None => kinds::detect(&text)
+                    .ok_or_else(|| ImportError::Undetected { file: file.clone() })?,
             };
-            let input = Input { file: Arc::from(file.as_str()), text: &text, city: args.city.as_deref() };
+            let input = Input {
+                file: Arc::from(file.as_str()),
+                text: &text,
+                city: args.city.as_deref(),
+            };
             let mut p = kind.parse(&input, towns)?;
             for d in &mut p.drafts {
                 d.file = input.file.clone();
@@ -195,7 +236,10 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
             for d in drafts {
                 for c in &d.categories {
                     if !cats.contains(c) {
-                        return Err(ImportError::UnknownCategory { file: k.name().to_string(), category: c.clone() });
+                        return Err(ImportError::UnknownCategory {
+                            file: k.name().to_string(),
+                            category: c.clone(),
+                        });
                     }
                 }
             }
@@ -205,17 +249,31 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
     let resources = args.content.join("resources");
     let existing = merge::scan(&resources)?;
     let index = merge::Index::new(&existing);
-    let today = args.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let today = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut files_out: Vec<(String, String)> = Vec::new();
     for (kind, drafts) in by_kind {
-        plan_kind(&kind, drafts, &index, &existing, args.city.as_deref(), today, &mut outcome, &mut files_out);
+        plan_kind(
+            &kind,
+            drafts,
+            &index,
+            &existing,
+            args.city.as_deref(),
+            today,
+            &mut outcome,
+            &mut files_out,
+        );
     }
 
     // Spliced files (updated, closed) mix the municipality's text with ours: each must still
     // be YAML before anything is written. New files come from the emitter alone, whose output
     // the tests parse with the loader; checking 115,000 of them would double the import time.
     let fresh: HashSet<&str> = outcome.added.iter().map(String::as_str).collect();
-    files_out.par_iter().filter(|(id, _)| !fresh.contains(id.as_str())).try_for_each(|(id, text)| merge::check_yaml(id, text))?;
+    files_out
+        .par_iter()
+        .filter(|(id, _)| !fresh.contains(id.as_str()))
+        .try_for_each(|(id, text)| merge::check_yaml(id, text))?;
     outcome.summary.warnings = outcome.issues.iter().filter(|i| i.skip.is_none()).count();
     for i in &outcome.issues {
         if let Some(s) = i.skip {
@@ -271,12 +329,22 @@ fn plan_kind(
         }
         seen_ids.insert(d.id.clone(), d.source_id.clone());
         scopes.insert(d.scope.clone());
-        let found = index.by_source.get(&(dataset.as_str(), d.source_id.as_str())).copied();
+        let found = index
+            .by_source
+            .get(&(dataset.as_str(), d.source_id.as_str()))
+            .copied();
         match found {
             Some(e) => {
                 // The record's own list wins: fields the municipality took out stay theirs.
-                let owned: Vec<String> = e.source.as_ref().map(|s| s.fields.clone()).unwrap_or_else(|| fields.clone());
-                let d = Draft { id: e.id.clone(), ..d };
+                let owned: Vec<String> = e
+                    .source
+                    .as_ref()
+                    .map(|s| s.fields.clone())
+                    .unwrap_or_else(|| fields.clone());
+                let d = Draft {
+                    id: e.id.clone(),
+                    ..d
+                };
                 match merge::updated_file(e, &d, &dataset, &owned, today) {
                     Some(text) => {
                         outcome.summary.updated += 1;
@@ -288,26 +356,40 @@ fn plan_kind(
             }
             None => {
                 if let Some(e) = index.by_id.get(d.id.as_str()) {
-                    let whose = e.source.as_ref().map(|s| format!("{} の {}", s.dataset, s.id)).unwrap_or_else(|| "手で書いたレコード".into());
+                    let whose = e
+                        .source
+                        .as_ref()
+                        .map(|s| format!("{} の {}", s.dataset, s.id))
+                        .unwrap_or_else(|| "手で書いたレコード".into());
                     outcome.issues.push(Issue {
                         file: d.file.clone(),
                         row: d.line,
                         column: "id".into(),
-                        message: format!("{} は既にあります（{whose}）。上書きしません", e.path.display()),
+                        message: format!(
+                            "{} は既にあります（{whose}）。上書きしません",
+                            e.path.display()
+                        ),
                         skip: Some(Skip::Conflict),
                     });
                     continue;
                 }
                 outcome.summary.added += 1;
                 outcome.added.push(d.id.clone());
-                files_out.push((d.id.clone(), merge::new_file(&d, &dataset, kind.title(), &fields, today)));
+                files_out.push((
+                    d.id.clone(),
+                    merge::new_file(&d, &dataset, kind.title(), &fields, today),
+                ));
             }
         }
     }
     // Records of this dataset and of the scopes just imported that the input no longer lists.
     for e in existing {
         let Some(s) = &e.source else { continue };
-        if s.dataset != dataset || e.closed || seen_sources.contains(&s.id) || !scopes.contains(&kind.scope_of(&s.id)) {
+        if s.dataset != dataset
+            || e.closed
+            || seen_sources.contains(&s.id)
+            || !scopes.contains(&kind.scope_of(&s.id))
+        {
             continue;
         }
         if let Some(c) = city
@@ -328,11 +410,19 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
     for p in paths {
         if p.is_dir() {
             let mut inner = Vec::new();
-            let rd = std::fs::read_dir(p).map_err(|e| ImportError::Read { file: p.display().to_string(), source: e })?;
+            let rd = std::fs::read_dir(p).map_err(|e| ImportError::Read {
+                file: p.display().to_string(),
+                source: e,
+            })?;
             for e in rd {
-                let e = e.map_err(|e| ImportError::Read { file: p.display().to_string(), source: e })?;
+                let e = e.map_err(|e| ImportError::Read {
+                    file: p.display().to_string(),
+                    source: e,
+                })?;
                 let q = e.path();
-                if q.extension().is_some_and(|x| x == "csv" || x == "json" || x == "geojson") {
+                if q.extension()
+                    .is_some_and(|x| x == "csv" || x == "json" || x == "geojson")
+                {
                     inner.push(q);
                 }
             }

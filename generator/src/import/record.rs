@@ -120,8 +120,16 @@ impl Draft {
         match field {
             "name" => Some(text_block("name", &self.name)),
             "name_kana" => opt("name_kana", &self.name_kana),
-            "tags" => (!self.tags.is_empty())
-                .then(|| format!("tags: [{}]\n", self.tags.iter().map(|t| flow_item(t)).collect::<Vec<_>>().join(", "))),
+            "tags" => (!self.tags.is_empty()).then(|| {
+                format!(
+                    "tags: [{}]\n",
+                    self.tags
+                        .iter()
+                        .map(|t| flow_item(t))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
             "description" => opt("description", &self.description),
             "address" => self.address.as_ref().map(|a| {
                 let mut out = "address:\n".to_string();
@@ -135,7 +143,12 @@ impl Draft {
                 out
             }),
             "location" => self.location.map(|l| {
-                format!("location:\n  lat: {}\n  lon: {}\n  approximate: {}\n", coord(l.lat), coord(l.lon), l.approximate)
+                format!(
+                    "location:\n  lat: {}\n  lon: {}\n  approximate: {}\n",
+                    coord(l.lat),
+                    coord(l.lon),
+                    l.approximate
+                )
             }),
             "phone" => opt("phone", &self.phone),
             "url" => opt("url", &self.url),
@@ -201,10 +214,17 @@ mod tests {
             tags: vec!["洪水".into(), "a, b".into()],
             description: Some("一行目\n\n- 二行目".into()),
             phone: Some("0562-92-1111".into()),
-            location: Some(LocationDraft { lat: 35.049311, lon: 137.000341, approximate: true }),
+            location: Some(LocationDraft {
+                lat: 35.049311,
+                lon: 137.000341,
+                approximate: true,
+            }),
             ..Draft::default()
         };
-        let yaml: String = ["name", "tags", "description", "phone", "location"].iter().filter_map(|f| d.block(f)).collect();
+        let yaml: String = ["name", "tags", "description", "phone", "location"]
+            .iter()
+            .filter_map(|f| d.block(f))
+            .collect();
         let v: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
         assert_eq!(v["name"].as_str(), Some("豊明小学校（⑳棟）"));
         assert_eq!(v["tags"][1].as_str(), Some("a, b"));

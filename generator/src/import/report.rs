@@ -56,11 +56,23 @@ pub struct Issue {
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.skip.is_some() { "取り込みませんでした" } else { "注意" };
-        if self.column.is_empty() {
-            write!(f, "{}:{}: {}（{}）", self.file, self.row, self.message, what)
+        let what = if self.skip.is_some() {
+            "取り込みませんでした"
         } else {
-            write!(f, "{}:{}: {}: {}（{}）", self.file, self.row, self.column, self.message, what)
+            "注意"
+        };
+        if self.column.is_empty() {
+            write!(
+                f,
+                "{}:{}: {}（{}）",
+                self.file, self.row, self.message, what
+            )
+        } else {
+            write!(
+                f,
+                "{}:{}: {}: {}（{}）",
+                self.file, self.row, self.column, self.message, what
+            )
         }
     }
 }
@@ -86,7 +98,9 @@ impl Summary {
 
 /// Display width in a terminal: CJK and full-width characters take two columns.
 fn width(s: &str) -> usize {
-    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
 }
 
 fn line(f: &mut fmt::Formatter<'_>, label: &str, n: usize) -> fmt::Result {

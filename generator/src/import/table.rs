@@ -16,14 +16,24 @@ impl Row {
     /// The cell, or "" when absent. A lone dash (―, -, －) is how many files write
     /// "nothing" and reads as empty.
     pub fn get(&self, col: Option<usize>) -> &str {
-        let c = col.and_then(|i| self.cells.get(i)).map(String::as_str).unwrap_or("");
-        if matches!(c.trim(), "―" | "-" | "－" | "ー" | "—" | "‐") { "" } else { c }
+        let c = col
+            .and_then(|i| self.cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("");
+        if matches!(c.trim(), "―" | "-" | "－" | "ー" | "—" | "‐") {
+            ""
+        } else {
+            c
+        }
     }
 
     /// Every cell empty, or only a dash (石川県's trailing rows are `,,…,―,,…`).
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(|c| {
-            c.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{3000}' | '―' | '-' | '－' | 'ー' | '—')).is_empty()
+            c.trim_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '\u{3000}' | '―' | '-' | '－' | 'ー' | '—')
+            })
+            .is_empty()
         })
     }
 }
@@ -50,12 +60,19 @@ pub enum TableError {
 /// leading `#` (`#property`), case-insensitively.
 pub fn fold_column(s: &str) -> String {
     let n: String = s.nfkc().collect();
-    n.trim_start_matches('#').chars().filter(|c| !c.is_whitespace() && *c != '\u{FEFF}').collect::<String>().to_lowercase()
+    n.trim_start_matches('#')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{FEFF}')
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// Reads every record of a CSV, whatever its width.
 pub fn records(text: &str) -> Result<Vec<Row>, TableError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     // Line numbers are counted from byte offsets: a record's line is where it starts, even
@@ -67,20 +84,33 @@ pub fn records(text: &str) -> Result<Vec<Row>, TableError> {
             Ok(true) => {
                 // The reported offset can sit on the previous record's line terminator (and
                 // empty lines are not records): the record starts after them.
-                let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(counted_to).min(bytes.len());
+                let mut start = record
+                    .position()
+                    .map(|p| p.byte() as usize)
+                    .unwrap_or(counted_to)
+                    .min(bytes.len());
                 while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
                     start += 1;
                 }
                 if start > counted_to {
-                    line += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count() as u64;
+                    line += bytes[counted_to..start]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count() as u64;
                     counted_to = start;
                 }
-                out.push(Row { line, cells: record.iter().map(str::to_string).collect() });
+                out.push(Row {
+                    line,
+                    cells: record.iter().map(str::to_string).collect(),
+                });
             }
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(TableError::Csv { line, reason: e.to_string() });
+                return Err(TableError::Csv {
+                    line,
+                    reason: e.to_string(),
+                });
             }
         }
     }
@@ -90,12 +120,20 @@ pub fn records(text: &str) -> Result<Vec<Row>, TableError> {
 impl Table {
     /// The first record among the first `scan` for which `is_header` holds is the header;
     /// the records above it are metadata and the ones below are data.
-    pub fn with_header(rows: Vec<Row>, scan: usize, expected: &str, is_header: impl Fn(&[String]) -> bool) -> Result<Table, TableError> {
+    pub fn with_header(
+        rows: Vec<Row>,
+        scan: usize,
+        expected: &str,
+        is_header: impl Fn(&[String]) -> bool,
+    ) -> Result<Table, TableError> {
         let pos = rows
             .iter()
             .take(scan)
             .position(|r| is_header(&r.cells.iter().map(|c| fold_column(c)).collect::<Vec<_>>()))
-            .ok_or_else(|| TableError::NoHeader { scanned: scan.min(rows.len()), expected: expected.to_string() })?;
+            .ok_or_else(|| TableError::NoHeader {
+                scanned: scan.min(rows.len()),
+                expected: expected.to_string(),
+            })?;
         let mut rows = rows;
         let data = rows.split_off(pos + 1);
         let header = rows.pop().expect("pos is within rows");
@@ -109,7 +147,12 @@ impl Table {
 
     fn new(header_line: u64, columns: Vec<String>, rows: Vec<Row>) -> Table {
         let folded = columns.iter().map(|c| fold_column(c)).collect();
-        Table { header_line, columns, folded, rows }
+        Table {
+            header_line,
+            columns,
+            folded,
+            rows,
+        }
     }
 
     /// Index of the first column named like any of `names` (compared folded).
@@ -122,7 +165,10 @@ impl Table {
 
     /// The column's name as the file writes it, for messages.
     pub fn name(&self, col: Option<usize>, fallback: &str) -> String {
-        col.and_then(|i| self.columns.get(i)).filter(|s| !s.trim().is_empty()).cloned().unwrap_or_else(|| fallback.to_string())
+        col.and_then(|i| self.columns.get(i))
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
     }
 }
 
@@ -135,7 +181,11 @@ fn dedupe(cells: Vec<String>) -> Vec<String> {
             let c = c.trim_start_matches('\u{FEFF}').trim().to_string();
             let n = seen.entry(c.clone()).or_insert(0);
             *n += 1;
-            if *n == 1 || c.is_empty() { c } else { format!("{c}_{n}") }
+            if *n == 1 || c.is_empty() {
+                c
+            } else {
+                format!("{c}_{n}")
+            }
         })
         .collect()
 }
@@ -147,7 +197,10 @@ mod tests {
     #[test]
     fn header_below_metadata_and_duplicate_names() {
         let text = "#LINK,x\n#license,y\n施設名,画像URL,画像URL\nA,1,2\n,,\n";
-        let t = Table::with_header(records(text).unwrap(), 20, "施設名", |c| c.iter().any(|c| c == "施設名")).unwrap();
+        let t = Table::with_header(records(text).unwrap(), 20, "施設名", |c| {
+            c.iter().any(|c| c == "施設名")
+        })
+        .unwrap();
         assert_eq!(t.header_line, 3);
         assert_eq!(t.columns, ["施設名", "画像URL", "画像URL_2"]);
         assert_eq!(t.rows[0].line, 4);

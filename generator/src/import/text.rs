@@ -27,7 +27,10 @@ pub fn name(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let code = c as u32;
-        if (0xFF10..=0xFF19).contains(&code) || (0xFF21..=0xFF3A).contains(&code) || (0xFF41..=0xFF5A).contains(&code) {
+        if (0xFF10..=0xFF19).contains(&code)
+            || (0xFF21..=0xFF3A).contains(&code)
+            || (0xFF41..=0xFF5A).contains(&code)
+        {
             out.push(char::from_u32(code - 0xFEE0).unwrap_or(c));
         } else if (0xFF61..=0xFF9F).contains(&code) {
             // Half-width katakana (and their voicing marks) compose under NFKC.
@@ -135,7 +138,10 @@ pub fn phone(s: &str) -> Result<Option<String>, PhoneProblem> {
         return Ok(None);
     }
     // Keep the first number when several are listed (「0562-92-1111／0562-92-2222」).
-    let first = n.split(['/', '、', ',', ' ']).find(|p| p.chars().any(|c| c.is_ascii_digit())).unwrap_or(n);
+    let first = n
+        .split(['/', '、', ',', ' '])
+        .find(|p| p.chars().any(|c| c.is_ascii_digit()))
+        .unwrap_or(n);
     let mut groups: Vec<String> = Vec::new();
     let mut cur = String::new();
     for c in first.chars() {
@@ -192,15 +198,23 @@ pub fn url(s: &str) -> Option<UrlValue> {
         return None;
     }
     let (scheme, rest) = match n.split_once("://") {
-        Some((s, r)) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") => (s.to_ascii_lowercase(), r),
+        Some((s, r)) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") => {
+            (s.to_ascii_lowercase(), r)
+        }
         Some(_) => return None,
         None => ("https".to_string(), n),
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_ok = host.contains('.')
         && !host.starts_with('.')
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':');
-    if !host_ok || rest.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':');
+    if !host_ok
+        || rest
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
         return None;
     }
     Some(UrlValue::Url(format!("{scheme}://{rest}")))
@@ -232,15 +246,24 @@ pub fn in_japan(lat: f64, lon: f64) -> bool {
 /// The outcome of checking a latitude/longitude pair from a file.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Coord {
-    Ok { lat: f64, lon: f64 },
+    Ok {
+        lat: f64,
+        lon: f64,
+    },
     /// The columns were the wrong way round; the pair is given back in the right order.
-    Swapped { lat: f64, lon: f64 },
+    Swapped {
+        lat: f64,
+        lon: f64,
+    },
     /// Both cells empty.
     Missing,
     /// Exactly 0,0 (a geocoder's "not found").
     Zero,
     /// Parsed, but the point is not in Japan (Ireland, Taiwan, a missing decimal point ...).
-    OutsideJapan { lat: f64, lon: f64 },
+    OutsideJapan {
+        lat: f64,
+        lon: f64,
+    },
     /// A cell that is not a number.
     Unreadable,
 }
@@ -299,8 +322,12 @@ pub fn flag(s: &str) -> Option<bool> {
     let n: String = s.nfkc().collect();
     match n.trim().to_lowercase().as_str() {
         "" => None,
-        "1" | "○" | "◯" | "〇" | "●" | "有" | "あり" | "有り" | "yes" | "y" | "true" | "可" => Some(true),
-        "0" | "×" | "無" | "なし" | "無し" | "no" | "n" | "false" | "不可" | "-" => Some(false),
+        "1" | "○" | "◯" | "〇" | "●" | "有" | "あり" | "有り" | "yes" | "y" | "true" | "可" => {
+            Some(true)
+        }
+        "0" | "×" | "無" | "なし" | "無し" | "no" | "n" | "false" | "不可" | "-" => {
+            Some(false)
+        }
         other => other.parse::<f64>().ok().map(|v| v > 0.0),
     }
 }
@@ -311,24 +338,45 @@ mod tests {
 
     #[test]
     fn names_keep_japanese_punctuation_but_fold_widths() {
-        assert_eq!(name("豊明小学校（⑳棟）").as_deref(), Some("豊明小学校（⑳棟）"));
-        assert_eq!(name("ＶＡクリニック愛知").as_deref(), Some("VAクリニック愛知"));
+        assert_eq!(
+            name("豊明小学校（⑳棟）").as_deref(),
+            Some("豊明小学校（⑳棟）")
+        );
+        assert_eq!(
+            name("ＶＡクリニック愛知").as_deref(),
+            Some("VAクリニック愛知")
+        );
         assert_eq!(name("運転免許ｾﾝﾀｰ").as_deref(), Some("運転免許センター"));
-        assert_eq!(name("  三ツ池小学校　グラウンド　").as_deref(), Some("三ツ池小学校　グラウンド"));
+        assert_eq!(
+            name("  三ツ池小学校　グラウンド　").as_deref(),
+            Some("三ツ池小学校　グラウンド")
+        );
     }
 
     #[test]
     fn addresses_fold_digits_and_hyphens() {
-        assert_eq!(address("豊明市栄町南館３－８７９").as_deref(), Some("豊明市栄町南館3-879"));
-        assert_eq!(address("下通1丁目６‐１３").as_deref(), Some("下通1丁目6-13"));
-        assert_eq!(address("札幌市中央区南９条西１０丁目１番５０号").as_deref(), Some("札幌市中央区南9条西10丁目1番50号"));
+        assert_eq!(
+            address("豊明市栄町南館３－８７９").as_deref(),
+            Some("豊明市栄町南館3-879")
+        );
+        assert_eq!(
+            address("下通1丁目６‐１３").as_deref(),
+            Some("下通1丁目6-13")
+        );
+        assert_eq!(
+            address("札幌市中央区南９条西１０丁目１番５０号").as_deref(),
+            Some("札幌市中央区南9条西10丁目1番50号")
+        );
         assert_eq!(address("センター１ー２").as_deref(), Some("センター1-2"));
         assert_eq!(address("グループホーム").as_deref(), Some("グループホーム"));
     }
 
     #[test]
     fn phones() {
-        assert_eq!(phone("０１１－５８３－５０００"), Ok(Some("011-583-5000".into())));
+        assert_eq!(
+            phone("０１１－５８３－５０００"),
+            Ok(Some("011-583-5000".into()))
+        );
         assert_eq!(phone("052‐398‐6002 "), Ok(Some("052-398-6002".into())));
         assert_eq!(phone("(076)237-8211"), Ok(Some("076-237-8211".into())));
         assert_eq!(phone("554-4111"), Err(PhoneProblem::NoAreaCode));
@@ -337,21 +385,51 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(url("www.tenjuen.net"), Some(UrlValue::Url("https://www.tenjuen.net".into())));
-        assert_eq!(url("maitori@hkg.odn.ne.jp"), Some(UrlValue::Email("maitori@hkg.odn.ne.jp".into())));
+        assert_eq!(
+            url("www.tenjuen.net"),
+            Some(UrlValue::Url("https://www.tenjuen.net".into()))
+        );
+        assert_eq!(
+            url("maitori@hkg.odn.ne.jp"),
+            Some(UrlValue::Email("maitori@hkg.odn.ne.jp".into()))
+        );
         assert_eq!(url("http://"), None);
-        assert_eq!(url("httpｓ://example.jp/a"), Some(UrlValue::Url("https://example.jp/a".into())));
-        assert_eq!(url("ｙ－kouwakai.jp"), Some(UrlValue::Url("https://y-kouwakai.jp".into())));
+        assert_eq!(
+            url("httpｓ://example.jp/a"),
+            Some(UrlValue::Url("https://example.jp/a".into()))
+        );
+        assert_eq!(
+            url("ｙ－kouwakai.jp"),
+            Some(UrlValue::Url("https://y-kouwakai.jp".into()))
+        );
         assert_eq!(url("/^lifecarehome/"), None);
     }
 
     #[test]
     fn coordinates() {
         assert_eq!(coord("0.000000000000000", "0.000000000000000"), Coord::Zero);
-        assert!(matches!(coord("53.41291", "-8.24389"), Coord::OutsideJapan { .. }));
-        assert_eq!(coord("136.6", "36.5"), Coord::Swapped { lat: 36.5, lon: 136.6 });
-        assert_eq!(coord("36.920616416202535, ", "136.7"), Coord::Ok { lat: 36.920616416202535, lon: 136.7 });
-        assert!(matches!(coord("36.5", "13674703"), Coord::OutsideJapan { .. }));
+        assert!(matches!(
+            coord("53.41291", "-8.24389"),
+            Coord::OutsideJapan { .. }
+        ));
+        assert_eq!(
+            coord("136.6", "36.5"),
+            Coord::Swapped {
+                lat: 36.5,
+                lon: 136.6
+            }
+        );
+        assert_eq!(
+            coord("36.920616416202535, ", "136.7"),
+            Coord::Ok {
+                lat: 36.920616416202535,
+                lon: 136.7
+            }
+        );
+        assert!(matches!(
+            coord("36.5", "13674703"),
+            Coord::OutsideJapan { .. }
+        ));
         assert_eq!(coord("", ""), Coord::Missing);
     }
 

@@ -21,12 +21,28 @@ pub fn to_html(src: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(src, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
-            Event::Start(Tag::Link { link_type, dest_url: CowStr::Borrowed("#"), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
-            Event::Start(Tag::Image { link_type, dest_url: CowStr::Borrowed("#"), title, id })
-        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut out = String::with_capacity(src.len() * 3 / 2);
@@ -77,7 +93,10 @@ mod tests {
 
     #[test]
     fn summary_takes_first_paragraph() {
-        assert_eq!(summary("**無料**の送迎バス。\n\n- 体操", 80), "無料の送迎バス。");
+        assert_eq!(
+            summary("**無料**の送迎バス。\n\n- 体操", 80),
+            "無料の送迎バス。"
+        );
         assert_eq!(summary("あいうえおかきくけこ", 5), "あいうえ…");
     }
 }

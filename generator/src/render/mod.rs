@@ -17,11 +17,18 @@ use tera::{Context, Tera};
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("テンプレートを読み込めません ({path}): {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("テンプレートの誤り: {0}")]
     Template(String),
     #[error("{page} を生成できません（テンプレート {template}）: {message}")]
-    Page { page: String, template: String, message: String },
+    Page {
+        page: String,
+        template: String,
+        message: String,
+    },
 }
 
 /// tera's errors nest the useful part (the template line) in their sources.
@@ -52,28 +59,43 @@ impl Renderer {
     /// Templates are minified once here, so pages come out minified (see `templates`).
     pub fn new(theme_dir: &Path, overrides: Option<&Path>) -> Result<Self, RenderError> {
         let tera = templates::load(&theme_dir.join("templates"), overrides)?;
-        Ok(Self { tera, times: StepTimes::default() })
+        Ok(Self {
+            tera,
+            times: StepTimes::default(),
+        })
     }
 
     /// Renders `template` for the page at `page` (named in messages).
-    pub fn render(&self, page: &str, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+    pub fn render(
+        &self,
+        page: &str,
+        template: &str,
+        ctx: &Context,
+    ) -> Result<Vec<u8>, RenderError> {
         let t0 = Instant::now();
-        let html = self.tera.render(template, ctx).map_err(|e| RenderError::Page {
-            page: page.to_string(),
-            template: template.to_string(),
-            message: chain(&e),
-        })?;
-        self.times.template_ns.fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        let html = self
+            .tera
+            .render(template, ctx)
+            .map_err(|e| RenderError::Page {
+                page: page.to_string(),
+                template: template.to_string(),
+                message: chain(&e),
+            })?;
+        self.times
+            .template_ns
+            .fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
         Ok(html.into_bytes())
     }
 
     /// Renders a non-HTML template (robots, XML) without minifying.
     pub fn render_raw(&self, template: &str, ctx: &Context) -> Result<String, RenderError> {
-        self.tera.render(template, ctx).map_err(|e| RenderError::Page {
-            page: template.to_string(),
-            template: template.to_string(),
-            message: chain(&e),
-        })
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| RenderError::Page {
+                page: template.to_string(),
+                template: template.to_string(),
+                message: chain(&e),
+            })
     }
 
     pub fn has_template(&self, name: &str) -> bool {

@@ -59,7 +59,11 @@ fn page_count(n: usize) -> usize {
 }
 
 fn paged_path(base: &str, page: usize) -> String {
-    if page <= 1 { base.to_string() } else { format!("{base}page/{page}/") }
+    if page <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{page}/")
+    }
 }
 
 fn out_file(path: &str) -> String {
@@ -99,12 +103,17 @@ fn pager(base: &str, current: usize, total: usize) -> Pager {
         // First, last and a window around the current page: a 400-page category must
         // not carry 400 links on every one of its pages.
         pages: {
-            let shown: Vec<usize> =
-                (1..=total).filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 3).collect();
+            let shown: Vec<usize> = (1..=total)
+                .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 3)
+                .collect();
             shown
                 .iter()
                 .enumerate()
-                .map(|(i, &n)| PageLink { n, url: paged_path(base, n), gap_before: i > 0 && shown[i - 1] + 1 < n })
+                .map(|(i, &n)| PageLink {
+                    n,
+                    url: paged_path(base, n),
+                    gap_before: i > 0 && shown[i - 1] + 1 < n,
+                })
                 .collect()
         },
     }
@@ -114,7 +123,7 @@ impl<'a> PageSet<'a> {
     pub fn new(
         ix: &'a Index<'a>,
         today: NaiveDate,
-            provided: HashSet<String>,
+        provided: HashSet<String>,
         data_files: Vec<crate::export::CatalogueEntry>,
     ) -> Self {
         let site = &ix.content.site;
@@ -124,7 +133,10 @@ impl<'a> PageSet<'a> {
             .iter()
             .map(|&i| {
                 let p = &ix.content.pages[i];
-                Link { label: p.title.clone(), url: format!("/{}/", p.slug) }
+                Link {
+                    label: p.title.clone(),
+                    url: format!("/{}/", p.slug),
+                }
             })
             .collect();
         let site_value = json!({
@@ -142,7 +154,9 @@ impl<'a> PageSet<'a> {
             "pages": nav_pages,
             "build_date": schedule_text::date(today),
         });
-        let items = (0..ix.published.len()).map(|i| view::list_item(ix, i)).collect();
+        let items = (0..ix.published.len())
+            .map(|i| view::list_item(ix, i))
+            .collect();
         Self {
             ix,
             base_url: &site.base_url,
@@ -179,7 +193,11 @@ impl<'a> PageSet<'a> {
         }
         jobs.extend((0..self.ix.published.len()).map(Job::Resource));
         jobs.extend(self.pages.iter().map(|&i| Job::Page(i)));
-        for (job, path) in [(Job::Search, "search/index.html"), (Job::Map, "map/index.html"), (Job::Data, "data/index.html")] {
+        for (job, path) in [
+            (Job::Search, "search/index.html"),
+            (Job::Map, "map/index.html"),
+            (Job::Data, "data/index.html"),
+        ] {
             if !self.provided.contains(path) {
                 jobs.push(job);
             }
@@ -192,7 +210,10 @@ impl<'a> PageSet<'a> {
     pub fn path(&self, job: Job) -> String {
         match job {
             Job::Top => "/".into(),
-            Job::Category { cat, page } => paged_path(&format!("/categories/{}/", self.ix.categories[cat].cat.id), page),
+            Job::Category { cat, page } => paged_path(
+                &format!("/categories/{}/", self.ix.categories[cat].cat.id),
+                page,
+            ),
             Job::TagIndex => "/tags/".into(),
             Job::Tag { group, page } => paged_path(&view::tag_url(self.tags[group].0), page),
             Job::AreaIndex => "/areas/".into(),
@@ -211,11 +232,17 @@ impl<'a> PageSet<'a> {
             Job::NotFound => return None,
             Job::Resource(i) => {
                 let r = self.ix.published[i];
-                r.verified.as_ref().map(|v| v.date).or(r.source.as_ref().and_then(|s| s.imported))
+                r.verified
+                    .as_ref()
+                    .map(|v| v.date)
+                    .or(r.source.as_ref().and_then(|s| s.imported))
             }
             _ => None,
         };
-        Some(sitemap::Entry { path: self.path(job), lastmod })
+        Some(sitemap::Entry {
+            path: self.path(job),
+            lastmod,
+        })
     }
 
     fn base_context(&self, meta: &Meta) -> Context {
@@ -225,14 +252,29 @@ impl<'a> PageSet<'a> {
         ctx
     }
 
-    fn meta(&self, path: String, title: String, description: String, og_type: &'static str) -> Meta {
+    fn meta(
+        &self,
+        path: String,
+        title: String,
+        description: String,
+        og_type: &'static str,
+    ) -> Meta {
         let site = &self.ix.content.site.name.ja;
-        let full = if path == "/" { format!("{site} 地域資源ポータル") } else { format!("{title} | {site} 地域資源ポータル") };
+        let full = if path == "/" {
+            format!("{site} 地域資源ポータル")
+        } else {
+            format!("{title} | {site} 地域資源ポータル")
+        };
         Meta::new(self.base_url, path, full, description, og_type)
     }
 
     fn list(&self, members: &[usize], page: usize) -> Vec<&ListItem> {
-        members.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|&i| &self.items[i]).collect()
+        members
+            .iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|&i| &self.items[i])
+            .collect()
     }
 
     /// Renders one job: (file path under public/, minified bytes).
@@ -248,7 +290,12 @@ impl<'a> PageSet<'a> {
                     "website",
                 );
                 let mut ctx = self.base_context(&meta);
-                let tiles: Vec<view::CategoryRef> = self.ix.roots.iter().map(|&c| view::category_ref(self.ix, c)).collect();
+                let tiles: Vec<view::CategoryRef> = self
+                    .ix
+                    .roots
+                    .iter()
+                    .map(|&c| view::category_ref(self.ix, c))
+                    .collect();
                 ctx.insert("tiles", &tiles);
                 ctx.insert("resource_count", &self.ix.published.len());
                 ("index.html", ctx)
@@ -257,18 +304,34 @@ impl<'a> PageSet<'a> {
                 let node = &self.ix.categories[cat];
                 let base = format!("/categories/{}/", node.cat.id);
                 let total = page_count(node.members.len());
-                let title = if page > 1 { format!("{}（{page}/{total}ページ）", node.cat.name.ja) } else { node.cat.name.ja.clone() };
+                let title = if page > 1 {
+                    format!("{}（{page}/{total}ページ）", node.cat.name.ja)
+                } else {
+                    node.cat.name.ja.clone()
+                };
                 let meta = self.meta(
                     path.clone(),
                     title,
-                    format!("{site_name}の{}の一覧（{}件）。", node.cat.name.ja, node.members.len()),
+                    format!(
+                        "{site_name}の{}の一覧（{}件）。",
+                        node.cat.name.ja,
+                        node.members.len()
+                    ),
                     "website",
                 );
                 let mut ctx = self.base_context(&meta);
                 ctx.insert("category", &view::category_ref(self.ix, cat));
-                let crumbs: Vec<view::CategoryRef> = node.ancestors.iter().map(|&a| view::category_ref(self.ix, a)).collect();
+                let crumbs: Vec<view::CategoryRef> = node
+                    .ancestors
+                    .iter()
+                    .map(|&a| view::category_ref(self.ix, a))
+                    .collect();
                 ctx.insert("ancestors", &crumbs);
-                let children: Vec<view::CategoryRef> = node.children.iter().map(|&c| view::category_ref(self.ix, c)).collect();
+                let children: Vec<view::CategoryRef> = node
+                    .children
+                    .iter()
+                    .map(|&c| view::category_ref(self.ix, c))
+                    .collect();
                 ctx.insert("children", &children);
                 ctx.insert("items", &self.list(&node.members, page));
                 ctx.insert("pager", &pager(&base, page, total));
@@ -276,11 +339,22 @@ impl<'a> PageSet<'a> {
             }
             Job::TagIndex | Job::AreaIndex => {
                 type UrlOf = fn(&str) -> String;
-                let (groups, title, desc, url): (&[(&String, &Group)], &str, String, UrlOf) = if matches!(job, Job::TagIndex) {
-                    (&self.tags, "タグ一覧", format!("{site_name}の地域資源をタグから探せます。"), view::tag_url)
-                } else {
-                    (&self.areas, "地区（町字）から探す", format!("{site_name}の地域資源を町字ごとに一覧できます。"), view::area_url)
-                };
+                let (groups, title, desc, url): (&[(&String, &Group)], &str, String, UrlOf) =
+                    if matches!(job, Job::TagIndex) {
+                        (
+                            &self.tags,
+                            "タグ一覧",
+                            format!("{site_name}の地域資源をタグから探せます。"),
+                            view::tag_url,
+                        )
+                    } else {
+                        (
+                            &self.areas,
+                            "地区（町字）から探す",
+                            format!("{site_name}の地域資源を町字ごとに一覧できます。"),
+                            view::area_url,
+                        )
+                    };
                 let meta = self.meta(path.clone(), title.to_string(), desc, "website");
                 let mut ctx = self.base_context(&meta);
                 let links: Vec<Value> = groups
@@ -293,12 +367,33 @@ impl<'a> PageSet<'a> {
             }
             Job::Tag { group, page } | Job::Area { group, page } => {
                 let is_tag = matches!(job, Job::Tag { .. });
-                let (slug, g) = if is_tag { self.tags[group] } else { self.areas[group] };
-                let base = if is_tag { view::tag_url(slug) } else { view::area_url(slug) };
+                let (slug, g) = if is_tag {
+                    self.tags[group]
+                } else {
+                    self.areas[group]
+                };
+                let base = if is_tag {
+                    view::tag_url(slug)
+                } else {
+                    view::area_url(slug)
+                };
                 let total = page_count(g.members.len());
-                let heading = if is_tag { format!("タグ「{}」", g.label) } else { format!("{}の地域資源", g.label) };
-                let title = if page > 1 { format!("{heading}（{page}/{total}ページ）") } else { heading.clone() };
-                let meta = self.meta(path.clone(), title, format!("{site_name} {heading}（{}件）。", g.members.len()), "website");
+                let heading = if is_tag {
+                    format!("タグ「{}」", g.label)
+                } else {
+                    format!("{}の地域資源", g.label)
+                };
+                let title = if page > 1 {
+                    format!("{heading}（{page}/{total}ページ）")
+                } else {
+                    heading.clone()
+                };
+                let meta = self.meta(
+                    path.clone(),
+                    title,
+                    format!("{site_name} {heading}（{}件）。", g.members.len()),
+                    "website",
+                );
                 let mut ctx = self.base_context(&meta);
                 ctx.insert("heading", &heading);
                 ctx.insert("kind", if is_tag { "tag" } else { "area" });
@@ -312,7 +407,9 @@ impl<'a> PageSet<'a> {
                 let meta = self.meta(
                     path.clone(),
                     p.title.clone(),
-                    p.description.clone().unwrap_or_else(|| markdown::summary(&p.body, 120)),
+                    p.description
+                        .clone()
+                        .unwrap_or_else(|| markdown::summary(&p.body, 120)),
                     "article",
                 );
                 let mut ctx = self.base_context(&meta);
@@ -322,22 +419,50 @@ impl<'a> PageSet<'a> {
             }
             Job::Search | Job::Map | Job::Data => {
                 let (template, title, desc) = match job {
-                    Job::Search => ("search.html", "検索", format!("{site_name}の地域資源をことばで探せます。")),
-                    Job::Map => ("map.html", "地図から探す", format!("{site_name}の地域資源を地図で探せます。")),
-                    _ => ("data.html", "オープンデータ", format!("{site_name}の地域資源データ（GeoJSON ほか）をダウンロードできます。")),
+                    Job::Search => (
+                        "search.html",
+                        "検索",
+                        format!("{site_name}の地域資源をことばで探せます。"),
+                    ),
+                    Job::Map => (
+                        "map.html",
+                        "地図から探す",
+                        format!("{site_name}の地域資源を地図で探せます。"),
+                    ),
+                    _ => (
+                        "data.html",
+                        "オープンデータ",
+                        format!(
+                            "{site_name}の地域資源データ（GeoJSON ほか）をダウンロードできます。"
+                        ),
+                    ),
                 };
                 let meta = self.meta(path.clone(), title.to_string(), desc, "website");
                 let mut ctx = self.base_context(&meta);
-                let tiles: Vec<view::CategoryRef> =
-                    self.ix.tree_order().into_iter().map(|c| view::category_ref(self.ix, c)).collect();
+                let tiles: Vec<view::CategoryRef> = self
+                    .ix
+                    .tree_order()
+                    .into_iter()
+                    .map(|c| view::category_ref(self.ix, c))
+                    .collect();
                 ctx.insert("categories", &tiles);
                 ctx.insert("data_files", &self.data_files);
                 (template, ctx)
             }
             Job::NotFound => {
-                let meta = self.meta(path.clone(), "ページが見つかりません".into(), String::new(), "website");
+                let meta = self.meta(
+                    path.clone(),
+                    "ページが見つかりません".into(),
+                    String::new(),
+                    "website",
+                );
                 let mut ctx = self.base_context(&meta);
-                let tiles: Vec<view::CategoryRef> = self.ix.roots.iter().map(|&c| view::category_ref(self.ix, c)).collect();
+                let tiles: Vec<view::CategoryRef> = self
+                    .ix
+                    .roots
+                    .iter()
+                    .map(|&c| view::category_ref(self.ix, c))
+                    .collect();
                 ctx.insert("tiles", &tiles);
                 ("404.html", ctx)
             }
@@ -346,11 +471,19 @@ impl<'a> PageSet<'a> {
         Ok((out_file(&path), bytes))
     }
 
-    fn render_resource(&self, r: &Renderer, i: usize, path: String) -> Result<(String, Vec<u8>), RenderError> {
+    fn render_resource(
+        &self,
+        r: &Renderer,
+        i: usize,
+        path: String,
+    ) -> Result<(String, Vec<u8>), RenderError> {
         let res = self.ix.published[i];
         let summary = markdown::summary(&res.description, 120);
         let description = if summary.is_empty() {
-            let cat = self.ix.resource_categories[i].first().map(|&c| self.ix.categories[c].cat.name.ja.as_str()).unwrap_or("");
+            let cat = self.ix.resource_categories[i]
+                .first()
+                .map(|&c| self.ix.categories[c].cat.name.ja.as_str())
+                .unwrap_or("");
             let addr = res.address.as_ref().map(|a| a.text.as_str()).unwrap_or("");
             format!("{}（{cat}）{addr}", res.name)
         } else {
@@ -364,11 +497,17 @@ impl<'a> PageSet<'a> {
             name: res.name.clone(),
             name_kana: res.name_kana.clone(),
             description_html: markdown::to_html(&res.description),
-            categories: self.ix.resource_categories[i].iter().map(|&c| view::category_ref(self.ix, c)).collect(),
+            categories: self.ix.resource_categories[i]
+                .iter()
+                .map(|&c| view::category_ref(self.ix, c))
+                .collect(),
             tags: res
                 .tags
                 .iter()
-                .map(|t| Link { label: t.clone(), url: view::tag_url(&crate::build::index::slug(t)) })
+                .map(|t| Link {
+                    label: t.clone(),
+                    url: view::tag_url(&crate::build::index::slug(t)),
+                })
                 .collect(),
             postal_code: res.address.as_ref().and_then(|a| a.postal_code.clone()),
             address: res.address.as_ref().map(|a| a.text.clone()),
@@ -377,7 +516,10 @@ impl<'a> PageSet<'a> {
             lon: res.location.map(|l| l.lon),
             approximate: res.location.is_some_and(|l| l.approximate),
             phone: res.phone.clone(),
-            phone_tel: res.phone.as_ref().map(|p| p.chars().filter(|c| c.is_ascii_digit()).collect()),
+            phone_tel: res
+                .phone
+                .as_ref()
+                .map(|p| p.chars().filter(|c| c.is_ascii_digit()).collect()),
             website: res.url.clone(),
             email: res.email.clone(),
             organization: res.organization.clone(),
@@ -395,10 +537,14 @@ impl<'a> PageSet<'a> {
                 crate::model::AcceptingStatus::Visit => "visit",
                 crate::model::AcceptingStatus::Full => "full",
             }),
-            verified: res
-                .verified
-                .as_ref()
-                .map(|v| format!("{}（{}・{}）", schedule_text::date(v.date), v.by, v.method.ja())),
+            verified: res.verified.as_ref().map(|v| {
+                format!(
+                    "{}（{}・{}）",
+                    schedule_text::date(v.date),
+                    v.by,
+                    v.method.ja()
+                )
+            }),
             suspended: res.status == Status::Suspended,
             nearby: view::nearby_views(self.ix, i, NEARBY_K),
             qr_svg: crate::qr::svg(&page_url, &format!("{}のページを開くQRコード", res.name)),
@@ -421,7 +567,10 @@ mod tests {
         assert_eq!(out_file("/"), "index.html");
         assert_eq!(out_file("/resources/a/"), "resources/a/index.html");
         assert_eq!(out_file("/404.html"), "404.html");
-        assert_eq!(out_file("/tags/%E6%B8%A9%E6%B3%89/page/2/"), "tags/温泉/page/2/index.html");
+        assert_eq!(
+            out_file("/tags/%E6%B8%A9%E6%B3%89/page/2/"),
+            "tags/温泉/page/2/index.html"
+        );
     }
 
     #[test]

@@ -7,7 +7,13 @@ use crate::schedule::weekday_of;
 
 /// "2026年10月15日（木）".
 pub fn date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日（{}）", d.year(), d.month(), d.day(), weekday_of(d).ja())
+    format!(
+        "{}年{}月{}日（{}）",
+        d.year(),
+        d.month(),
+        d.day(),
+        weekday_of(d).ja()
+    )
 }
 
 /// One rule on one line ("第2・第4木曜 13:30〜15:00（健康マージャン）"); kept as a

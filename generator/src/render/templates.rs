@@ -12,7 +12,11 @@ fn collect(dir: &Path, rel: &str, out: &mut BTreeMap<String, PathBuf>) -> std::i
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let rel_path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let rel_path = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         if entry.file_type()?.is_dir() {
             collect(&entry.path(), &rel_path, out)?;
         } else if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt") {
@@ -23,12 +27,20 @@ fn collect(dir: &Path, rel: &str, out: &mut BTreeMap<String, PathBuf>) -> std::i
 }
 
 /// All templates by name: the theme's, then the overrides replacing same-named ones.
-pub fn sources(theme_templates: &Path, overrides: Option<&Path>) -> Result<BTreeMap<String, PathBuf>, RenderError> {
+pub fn sources(
+    theme_templates: &Path,
+    overrides: Option<&Path>,
+) -> Result<BTreeMap<String, PathBuf>, RenderError> {
     let mut files = BTreeMap::new();
-    collect(theme_templates, "", &mut files)
-        .map_err(|source| RenderError::Io { path: theme_templates.to_path_buf(), source })?;
+    collect(theme_templates, "", &mut files).map_err(|source| RenderError::Io {
+        path: theme_templates.to_path_buf(),
+        source,
+    })?;
     if let Some(dir) = overrides.filter(|d| d.is_dir()) {
-        collect(dir, "", &mut files).map_err(|source| RenderError::Io { path: dir.to_path_buf(), source })?;
+        collect(dir, "", &mut files).map_err(|source| RenderError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
     Ok(files)
 }
@@ -47,7 +59,8 @@ pub fn minify(source: &str) -> String {
     // silently dropped by search engines. Style attributes hold `{{ }}` expressions.
     cfg.minify_js = false;
     cfg.minify_css = false;
-    String::from_utf8(minify_html::minify(source.as_bytes(), &cfg)).expect("minify-html keeps UTF-8 text UTF-8")
+    String::from_utf8(minify_html::minify(source.as_bytes(), &cfg))
+        .expect("minify-html keeps UTF-8 text UTF-8")
 }
 
 /// HTML escaping for interpolated text and attribute values. Tera's default also
@@ -74,13 +87,21 @@ pub fn load(theme_templates: &Path, overrides: Option<&Path>) -> Result<Tera, Re
     let files = sources(theme_templates, overrides)?;
     let mut raw = Vec::with_capacity(files.len());
     for (name, path) in &files {
-        let source = std::fs::read_to_string(path).map_err(|source| RenderError::Io { path: path.clone(), source })?;
-        let source = if name.ends_with(".html") { minify(&source) } else { source };
+        let source = std::fs::read_to_string(path).map_err(|source| RenderError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let source = if name.ends_with(".html") {
+            minify(&source)
+        } else {
+            source
+        };
         raw.push((name.clone(), source));
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(raw).map_err(|e| RenderError::Template(super::chain(&e)))?;
+    tera.add_raw_templates(raw)
+        .map_err(|e| RenderError::Template(super::chain(&e)))?;
     Ok(tera)
 }

@@ -23,8 +23,20 @@ pub struct Meta {
 }
 
 impl Meta {
-    pub fn new(base_url: &str, path: String, title: String, description: String, og_type: &'static str) -> Self {
-        Self { canonical: format!("{base_url}{path}"), path, title, description, og_type }
+    pub fn new(
+        base_url: &str,
+        path: String,
+        title: String,
+        description: String,
+        og_type: &'static str,
+    ) -> Self {
+        Self {
+            canonical: format!("{base_url}{path}"),
+            path,
+            title,
+            description,
+            og_type,
+        }
     }
 }
 
@@ -84,7 +96,9 @@ pub fn list_item(ix: &Index<'_>, i: usize) -> ListItem {
         name: r.name.clone(),
         name_kana: r.name_kana.clone(),
         url: format!("/resources/{}/", r.id),
-        category: ix.resource_categories[i].first().map(|&c| category_ref(ix, c)),
+        category: ix.resource_categories[i]
+            .first()
+            .map(|&c| category_ref(ix, c)),
         address: r.address.as_ref().map(|a| a.text.clone()),
         phone: r.phone.clone(),
         suspended: r.status == Status::Suspended,
@@ -110,7 +124,12 @@ pub fn access_rows(r: &Resource) -> Vec<AccessRow> {
                 Tri::No => ("no", "なし"),
                 Tri::Unknown => ("unknown", "不明"),
             };
-            AccessRow { key: f.key(), label: f.ja(), value, text }
+            AccessRow {
+                key: f.key(),
+                label: f.ja(),
+                value,
+                text,
+            }
         })
         .collect()
 }
@@ -174,14 +193,18 @@ pub struct ResourceView {
 pub fn nearby_views(ix: &Index<'_>, i: usize, k: usize) -> Vec<NearbyView> {
     let mine = &ix.resource_categories[i];
     ix.nearby
-        .nearest(i, k, 5_000.0, 300, |j| !ix.resource_categories[j].iter().any(|c| mine.contains(c)))
+        .nearest(i, k, 5_000.0, 300, |j| {
+            !ix.resource_categories[j].iter().any(|c| mine.contains(c))
+        })
         .into_iter()
         .map(|n| {
             let r = ix.published[n.item];
             NearbyView {
                 name: r.name.clone(),
                 url: format!("/resources/{}/", r.id),
-                category: ix.resource_categories[n.item].first().map(|&c| category_ref(ix, c)),
+                category: ix.resource_categories[n.item]
+                    .first()
+                    .map(|&c| category_ref(ix, c)),
                 distance: nearby::format_distance(n.metres),
                 minutes: nearby::walking_minutes(n.metres),
             }
@@ -190,7 +213,10 @@ pub fn nearby_views(ix: &Index<'_>, i: usize, k: usize) -> Vec<NearbyView> {
 }
 
 pub fn area_link(r: &Resource) -> Option<Link> {
-    town(r).map(|t| Link { label: t.to_string(), url: area_url(&crate::build::index::slug(t)) })
+    town(r).map(|t| Link {
+        label: t.to_string(),
+        url: area_url(&crate::build::index::slug(t)),
+    })
 }
 
 /// The schedule as lines of Japanese, with the next `next` sessions from `today`
@@ -198,7 +224,10 @@ pub fn area_link(r: &Resource) -> Option<Link> {
 pub fn schedule_view(r: &Resource, today: chrono::NaiveDate, next: usize) -> ScheduleView {
     let s = &r.schedule;
     let upcoming = if r.status == Status::Active {
-        s.next_dates(today, next).iter().map(|o| o.describe_ja()).collect()
+        s.next_dates(today, next)
+            .iter()
+            .map(|o| o.describe_ja())
+            .collect()
     } else {
         Vec::new()
     };

@@ -60,7 +60,10 @@ pub fn resource(r: &Resource, schema_type: &str, page_url: &str, description: &s
         o.insert("address".into(), Value::Object(addr));
     }
     if let Some(l) = r.location {
-        o.insert("geo".into(), json!({"@type": "GeoCoordinates", "latitude": l.lat, "longitude": l.lon}));
+        o.insert(
+            "geo".into(),
+            json!({"@type": "GeoCoordinates", "latitude": l.lat, "longitude": l.lon}),
+        );
     }
     if let Some(p) = &r.phone {
         o.insert("telephone".into(), json!(p));
@@ -81,5 +84,7 @@ pub fn resource(r: &Resource, schema_type: &str, page_url: &str, description: &s
 /// Serialised for a `<script type="application/ld+json">`: `</` is escaped so that no
 /// field can close the script element early.
 pub fn to_script(v: &Value) -> String {
-    serde_json::to_string(v).expect("JSON values serialise").replace("</", "<\\/")
+    serde_json::to_string(v)
+        .expect("JSON values serialise")
+        .replace("</", "<\\/")
 }

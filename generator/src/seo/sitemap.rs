@@ -13,7 +13,9 @@ pub struct Entry {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn urlset(base_url: &str, entries: &[Entry]) -> Vec<u8> {
@@ -63,8 +65,12 @@ mod tests {
 
     #[test]
     fn index_past_the_limit() {
-        let entries: Vec<Entry> =
-            (0..MAX_URLS + 1).map(|i| Entry { path: format!("/r/{i}/"), lastmod: None }).collect();
+        let entries: Vec<Entry> = (0..MAX_URLS + 1)
+            .map(|i| Entry {
+                path: format!("/r/{i}/"),
+                lastmod: None,
+            })
+            .collect();
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let files = files("https://x.jp", &entries, today);
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
@@ -79,10 +85,19 @@ mod tests {
 
     #[test]
     fn single_file_below_the_limit() {
-        let entries = vec![Entry { path: "/a&b/".into(), lastmod: NaiveDate::from_ymd_opt(2026, 1, 2) }];
-        let files = files("https://x.jp", &entries, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        let entries = vec![Entry {
+            path: "/a&b/".into(),
+            lastmod: NaiveDate::from_ymd_opt(2026, 1, 2),
+        }];
+        let files = files(
+            "https://x.jp",
+            &entries,
+            NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        );
         assert_eq!(files.len(), 1);
         let s = String::from_utf8(files[0].1.clone()).unwrap();
-        assert!(s.contains("<url><loc>https://x.jp/a&amp;b/</loc><lastmod>2026-01-02</lastmod></url>"));
+        assert!(
+            s.contains("<url><loc>https://x.jp/a&amp;b/</loc><lastmod>2026-01-02</lastmod></url>")
+        );
     }
 }

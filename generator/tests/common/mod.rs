@@ -11,7 +11,10 @@ use tempfile::TempDir;
 use tsunagu::build::{self, BuildError, BuildOptions, BuildReport, Silent};
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -70,7 +73,12 @@ pub fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if e.file_type().unwrap().is_dir() {
                 walk(base, &e.path(), out);
             } else {
-                let rel = e.path().strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                let rel = e
+                    .path()
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.insert(rel, std::fs::read(e.path()).unwrap());
             }
         }
@@ -86,7 +94,8 @@ pub fn fixture_records(name: &str) -> BTreeMap<String, serde_yaml::Value> {
     let mut out = BTreeMap::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let path = e.unwrap().path();
-        let v: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let v: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         out.insert(v["id"].as_str().unwrap().to_string(), v);
     }
     out
@@ -114,7 +123,9 @@ pub fn decode_qr_svg(svg: &str) -> String {
         }
     }
     let scale = 4;
-    let mut img = rqrr::PreparedImage::prepare_from_bitmap(size * scale, size * scale, |x, y| dark[(y / scale) * size + x / scale]);
+    let mut img = rqrr::PreparedImage::prepare_from_bitmap(size * scale, size * scale, |x, y| {
+        dark[(y / scale) * size + x / scale]
+    });
     let grids = img.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code");
     grids[0].decode().expect("QR decodes").1

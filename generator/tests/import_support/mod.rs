@@ -43,7 +43,8 @@ pub fn run(a: &ImportArgs) -> Outcome {
 }
 
 pub fn read(content: &Path, id: &str) -> String {
-    std::fs::read_to_string(content.join("resources").join(format!("{id}.yaml"))).unwrap_or_else(|e| panic!("{id}: {e}"))
+    std::fs::read_to_string(content.join("resources").join(format!("{id}.yaml")))
+        .unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
 pub fn yaml(content: &Path, id: &str) -> serde_yaml::Value {
@@ -54,17 +55,26 @@ pub fn yaml(content: &Path, id: &str) -> serde_yaml::Value {
 pub fn line_of(file: &Path, needle: &str) -> u64 {
     let bytes = std::fs::read(file).unwrap();
     let text = String::from_utf8_lossy(&bytes);
-    text.split('\n').position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle} not in {}", file.display())) as u64 + 1
+    text.split('\n')
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in {}", file.display())) as u64
+        + 1
 }
 
 /// The issue about `row`, if any, whose message contains `needle`.
 pub fn issue<'a>(o: &'a Outcome, row: u64, needle: &str) -> Option<&'a Issue> {
-    o.issues.iter().find(|i| i.row == row && i.message.contains(needle))
+    o.issues
+        .iter()
+        .find(|i| i.row == row && i.message.contains(needle))
 }
 
 pub fn resource_files(content: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(content.join("resources"))
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -74,7 +84,14 @@ pub fn resource_files(content: &Path) -> Vec<String> {
 pub fn load(content: &Path) -> tsunagu::model::Content {
     match tsunagu::load::load(content) {
         Ok(l) => l.content,
-        Err(diags) => panic!("loader rejected imported content:\n{}", diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")),
+        Err(diags) => panic!(
+            "loader rejected imported content:\n{}",
+            diags
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     }
 }
 

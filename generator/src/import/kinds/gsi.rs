@@ -7,11 +7,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{Input, Kind, Parsed, place, resource_id};
+use crate::import::ImportError;
 use crate::import::geocode::TownTable;
 use crate::import::record::{AddressDraft, Draft};
 use crate::import::report::Skip;
 use crate::import::text::{self, Coord};
-use crate::import::ImportError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
@@ -20,7 +20,16 @@ pub enum Which {
 }
 
 /// Hazard columns of the emergency file, in the order GSI lists them.
-pub const HAZARDS: [&str; 8] = ["洪水", "崖崩れ、土石流及び地滑り", "高潮", "地震", "津波", "大規模な火事", "内水氾濫", "火山現象"];
+pub const HAZARDS: [&str; 8] = [
+    "洪水",
+    "崖崩れ、土石流及び地滑り",
+    "高潮",
+    "地震",
+    "津波",
+    "大規模な火事",
+    "内水氾濫",
+    "火山現象",
+];
 
 #[derive(Deserialize)]
 struct Collection {
@@ -46,9 +55,11 @@ struct Geometry {
 }
 
 pub fn detect(text: &str) -> Option<Kind> {
-    if text.contains("\"受入対象者\"") || text.contains("\"指定緊急避難場所との住所同一\"") {
+    if text.contains("\"受入対象者\"") || text.contains("\"指定緊急避難場所との住所同一\"")
+    {
         Some(Kind::GsiShelter)
-    } else if text.contains("\"指定避難所との住所同一\"") || text.contains("\"大規模な火事\"") {
+    } else if text.contains("\"指定避難所との住所同一\"") || text.contains("\"大規模な火事\"")
+    {
         Some(Kind::GsiEmergency)
     } else {
         None
@@ -65,11 +76,24 @@ fn prop(p: &Map<String, Value>, key: &str) -> String {
 
 pub fn parse(input: &Input, towns: &TownTable, which: Which) -> Result<Parsed, ImportError> {
     let coll: Collection = serde_json::from_str(input.text.trim_start_matches('\u{FEFF}'))
-        .map_err(|e| ImportError::Json { file: input.file.to_string(), line: e.line(), reason: e.to_string() })?;
+        .map_err(|e| ImportError::Json {
+            file: input.file.to_string(),
+            line: e.line(),
+            reason: e.to_string(),
+        })?;
     let mut out = Parsed::default();
     let file = &input.file;
     if coll.kind != "FeatureCollection" {
-        out.warn(file, 0, "type", format!("「{}」のファイルで、データはありません（{}）", coll.kind, coll.name.unwrap_or_default()));
+        out.warn(
+            file,
+            0,
+            "type",
+            format!(
+                "「{}」のファイルで、データはありません（{}）",
+                coll.kind,
+                coll.name.unwrap_or_default()
+            ),
+        );
         return Ok(out);
     }
     let (prefix, label) = match which {
@@ -93,12 +117,24 @@ pub fn parse(input: &Input, towns: &TownTable, which: Which) -> Result<Parsed, I
             out.skip(file, row, "施設・場所名", "名称が空です", Skip::MissingName);
             continue;
         };
-        let mut address = text::address(&prop(p, "住所")).map(|t| AddressDraft { postal_code: None, text: t, town: None });
+        let mut address = text::address(&prop(p, "住所")).map(|t| AddressDraft {
+            postal_code: None,
+            text: t,
+            town: None,
+        });
         let coord = match f.geometry.as_ref().map(|g| g.coordinates.as_slice()) {
             Some([lon, lat, ..]) => text::check_pair(*lat, *lon),
             _ => Coord::Missing,
         };
-        let location = place(&mut out, file, row, "geometry", coord, address.as_mut(), towns);
+        let location = place(
+            &mut out,
+            file,
+            row,
+            "geometry",
+            coord,
+            address.as_mut(),
+            towns,
+        );
         let mut lines = Vec::new();
         let mut tags = Vec::new();
         match which {
@@ -119,7 +155,8 @@ pub fn parse(input: &Input, towns: &TownTable, which: Which) -> Result<Parsed, I
                 if let Some(t) = text::free(&prop(p, "受入対象者")) {
                     lines.push(format!("- 受入対象者: {t}"));
                 }
-                if let Some(t) = text::free(&prop(p, "その他市町村長が必要と認める事項")) {
+                if let Some(t) = text::free(&prop(p, "その他市町村長が必要と認める事項"))
+                {
                     lines.push(format!("- {t}"));
                 }
                 if prop(p, "指定緊急避難場所との住所同一") == "1" {
@@ -134,7 +171,11 @@ pub fn parse(input: &Input, towns: &TownTable, which: Which) -> Result<Parsed, I
             Which::Emergency => "国土地理院の指定緊急避難場所データによる情報です。",
             Which::Shelter => "国土地理院の指定避難所データによる情報です。",
         };
-        let description = if lines.is_empty() { title.to_string() } else { format!("{title}\n\n{}", lines.join("\n")) };
+        let description = if lines.is_empty() {
+            title.to_string()
+        } else {
+            format!("{title}\n\n{}", lines.join("\n"))
+        };
         out.drafts.push(Draft {
             line: row,
             scope: sid.chars().take(6).collect(),

@@ -5,14 +5,20 @@
 use std::collections::HashMap;
 
 use super::{Input, PREFECTURES, Parsed, place, resource_id};
+use crate::import::ImportError;
 use crate::import::geocode::TownTable;
 use crate::import::record::{AddressDraft, Draft};
 use crate::import::report::Skip;
 use crate::import::table::{self, Table};
 use crate::import::text::{self, Coord};
-use crate::import::ImportError;
 
-pub const COLUMNS: [&str; 5] = ["医療機関コード(9桁)", "医療機関コード(7桁)", "医療機関名称", "郵便番号", "住所"];
+pub const COLUMNS: [&str; 5] = [
+    "医療機関コード(9桁)",
+    "医療機関コード(7桁)",
+    "医療機関名称",
+    "郵便番号",
+    "住所",
+];
 
 /// A first line of nine digits, seven digits, a name, seven digits.
 pub fn looks_like(head: &str) -> bool {
@@ -29,7 +35,8 @@ pub fn looks_like(head: &str) -> bool {
 pub fn classify(name: &str) -> &'static str {
     if name.contains("病院") && !name.contains("動物病院") {
         "hospital"
-    } else if name.contains("歯科") && !name.contains("口腔外科") || name.ends_with("歯科") {
+    } else if name.contains("歯科") && !name.contains("口腔外科") || name.ends_with("歯科")
+    {
         "dental"
     } else {
         "clinic"
@@ -45,7 +52,11 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
     for r in &t.rows {
         out.read += 1;
         let line = r.line;
-        if input.city.is_some() && !input.wants(&[&address_city(&text::address(r.get(Some(4))).unwrap_or_default())]) {
+        if input.city.is_some()
+            && !input.wants(&[&address_city(
+                &text::address(r.get(Some(4))).unwrap_or_default(),
+            )])
+        {
             out.other_city += 1;
             continue;
         }
@@ -55,20 +66,43 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
         }
         let code = r.get(Some(0)).trim().to_string();
         if code.len() != 9 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            out.skip(file, line, COLUMNS[0], format!("「{code}」は9桁の医療機関コードではありません"), Skip::MissingId);
+            out.skip(
+                file,
+                line,
+                COLUMNS[0],
+                format!("「{code}」は9桁の医療機関コードではありません"),
+                Skip::MissingId,
+            );
             continue;
         }
         if let Some(first) = seen.get(&code) {
-            out.skip(file, line, COLUMNS[0], format!("医療機関コード {code} は {first} 行目と重複しています"), Skip::Duplicate);
+            out.skip(
+                file,
+                line,
+                COLUMNS[0],
+                format!("医療機関コード {code} は {first} 行目と重複しています"),
+                Skip::Duplicate,
+            );
             continue;
         }
         seen.insert(code.clone(), line);
         let Some(name) = text::name(r.get(Some(2))) else {
-            out.skip(file, line, COLUMNS[2], "医療機関名称が空です", Skip::MissingName);
+            out.skip(
+                file,
+                line,
+                COLUMNS[2],
+                "医療機関名称が空です",
+                Skip::MissingName,
+            );
             continue;
         };
         // The first two digits are the prefecture code; the list leaves the prefecture out.
-        let pref = code[..2].parse::<usize>().ok().and_then(|n| PREFECTURES.get(n.wrapping_sub(1))).copied().unwrap_or("");
+        let pref = code[..2]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| PREFECTURES.get(n.wrapping_sub(1)))
+            .copied()
+            .unwrap_or("");
         let city_text = text::address(r.get(Some(4))).unwrap_or_default();
         let mut address = (!city_text.is_empty()).then(|| AddressDraft {
             postal_code: text::postal_code(r.get(Some(3))),
@@ -76,7 +110,15 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
             town: None,
         });
         let location = if address.is_some() {
-            place(&mut out, file, line, COLUMNS[4], Coord::Missing, address.as_mut(), towns)
+            place(
+                &mut out,
+                file,
+                line,
+                COLUMNS[4],
+                Coord::Missing,
+                address.as_mut(),
+                towns,
+            )
         } else {
             out.warn(file, line, COLUMNS[4], "住所が空のため、地図には載りません");
             None

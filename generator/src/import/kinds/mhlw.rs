@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use super::{Input, Parsed, full_address, place, read_table, resource_id};
+use crate::import::ImportError;
 use crate::import::geocode::TownTable;
 use crate::import::record::{AddressDraft, Draft};
 use crate::import::report::Skip;
 use crate::import::text::{self, PhoneProblem, UrlValue};
-use crate::import::ImportError;
 
 /// サービスの種類 (folded: NFKC, no parentheses or spaces) → the service code of the file name.
 const SERVICES: &[(&str, &str)] = &[
@@ -27,14 +27,29 @@ const SERVICES: &[(&str, &str)] = &[
     ("短期入所療養介護療養病床を有する病院等", "230"),
     ("特定施設入居者生活介護有料老人ホーム", "331"),
     ("特定施設入居者生活介護軽費老人ホーム", "332"),
-    ("特定施設入居者生活介護有料老人ホームサービス付き高齢者向け住宅", "334"),
-    ("特定施設入居者生活介護有料老人ホーム外部サービス利用型", "335"),
-    ("特定施設入居者生活介護軽費老人ホーム外部サービス利用型", "336"),
-    ("特定施設入居者生活介護有料老人ホームサービス付き高齢者向け住宅外部サービス利用型", "337"),
+    (
+        "特定施設入居者生活介護有料老人ホームサービス付き高齢者向け住宅",
+        "334",
+    ),
+    (
+        "特定施設入居者生活介護有料老人ホーム外部サービス利用型",
+        "335",
+    ),
+    (
+        "特定施設入居者生活介護軽費老人ホーム外部サービス利用型",
+        "336",
+    ),
+    (
+        "特定施設入居者生活介護有料老人ホームサービス付き高齢者向け住宅外部サービス利用型",
+        "337",
+    ),
     ("認知症対応型共同生活介護", "320"),
     ("地域密着型特定施設入居者生活介護有料老人ホーム", "361"),
     ("地域密着型特定施設入居者生活介護軽費老人ホーム", "362"),
-    ("地域密着型特定施設入居者生活介護有料老人ホームサービス付き高齢者向け住宅", "364"),
+    (
+        "地域密着型特定施設入居者生活介護有料老人ホームサービス付き高齢者向け住宅",
+        "364",
+    ),
     ("特定福祉用具販売", "410"),
     ("居宅介護支援", "430"),
     ("介護老人福祉施設", "510"),
@@ -54,14 +69,20 @@ const SERVICES: &[(&str, &str)] = &[
 
 fn fold_service(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    s.nfkc().filter(|c| !matches!(c, '(' | ')' | ' ' | '\u{3000}')).collect()
+    s.nfkc()
+        .filter(|c| !matches!(c, '(' | ')' | ' ' | '\u{3000}'))
+        .collect()
 }
 
 /// The service code for a サービスの種類 value; unknown services get a stable short code
 /// derived from the name, so their ids are still stable.
 pub fn service_code(service: &str) -> String {
     let f = fold_service(service);
-    SERVICES.iter().find(|(n, _)| *n == f).map(|(_, c)| c.to_string()).unwrap_or_else(|| format!("s{}", &text::id_part(&f)[..6]))
+    SERVICES
+        .iter()
+        .find(|(n, _)| *n == f)
+        .map(|(_, c)| c.to_string())
+        .unwrap_or_else(|| format!("s{}", &text::id_part(&f)[..6]))
 }
 
 /// The service name without the file's stray parentheses: 「…（外部サービス利用型））)」 is balanced again.
@@ -97,11 +118,30 @@ pub fn is_header(folded: &[String]) -> bool {
 pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
     let t = read_table(input, "事業所番号・サービスの種類", is_header)?;
     let c = |n: &[&str]| t.col(n);
-    let (code_c, pref_c, city_c, name_c, kana_c, svc_c) =
-        (c(&["都道府県コード又は市町村コード"]), c(&["都道府県名"]), c(&["市区町村名"]), c(&["事業所名"]), c(&["事業所名カナ"]), c(&["サービスの種類"]));
-    let (addr_c, kata_c, lat_c, lon_c, tel_c) = (c(&["住所"]), c(&["方書（ビル名等）", "方書"]), c(&["緯度"]), c(&["経度"]), c(&["電話番号"]));
-    let (corp_c, no_c, days_c, days_note_c, cap_c, url_c, note_c) =
-        (c(&["法人の名称"]), c(&["事業所番号"]), c(&["利用可能曜日"]), c(&["利用可能曜日特記事項"]), c(&["定員"]), c(&["URL"]), c(&["備考"]));
+    let (code_c, pref_c, city_c, name_c, kana_c, svc_c) = (
+        c(&["都道府県コード又は市町村コード"]),
+        c(&["都道府県名"]),
+        c(&["市区町村名"]),
+        c(&["事業所名"]),
+        c(&["事業所名カナ"]),
+        c(&["サービスの種類"]),
+    );
+    let (addr_c, kata_c, lat_c, lon_c, tel_c) = (
+        c(&["住所"]),
+        c(&["方書（ビル名等）", "方書"]),
+        c(&["緯度"]),
+        c(&["経度"]),
+        c(&["電話番号"]),
+    );
+    let (corp_c, no_c, days_c, days_note_c, cap_c, url_c, note_c) = (
+        c(&["法人の名称"]),
+        c(&["事業所番号"]),
+        c(&["利用可能曜日"]),
+        c(&["利用可能曜日特記事項"]),
+        c(&["定員"]),
+        c(&["URL"]),
+        c(&["備考"]),
+    );
     let mut out = Parsed::default();
     let file = &input.file;
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -118,11 +158,23 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
         }
         let no: String = text::address(r.get(no_c)).unwrap_or_default();
         if no.is_empty() {
-            out.skip(file, line, t.name(no_c, "事業所番号"), "事業所番号が空です", Skip::MissingId);
+            out.skip(
+                file,
+                line,
+                t.name(no_c, "事業所番号"),
+                "事業所番号が空です",
+                Skip::MissingId,
+            );
             continue;
         }
         let Some(name) = text::name(r.get(name_c)) else {
-            out.skip(file, line, t.name(name_c, "事業所名"), "事業所名が空です", Skip::MissingName);
+            out.skip(
+                file,
+                line,
+                t.name(name_c, "事業所名"),
+                "事業所名が空です",
+                Skip::MissingName,
+            );
             continue;
         };
         let service_raw = r.get(svc_c);
@@ -130,7 +182,13 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
         let code = r.get(code_c).trim().to_string();
         let sid = format!("{code}-{svc}-{no}");
         if let Some(first) = seen.get(&sid) {
-            out.skip(file, line, t.name(no_c, "事業所番号"), format!("事業所番号 {no} は {first} 行目と重複しています"), Skip::Duplicate);
+            out.skip(
+                file,
+                line,
+                t.name(no_c, "事業所番号"),
+                format!("事業所番号 {no} は {first} 行目と重複しています"),
+                Skip::Duplicate,
+            );
             continue;
         }
         seen.insert(sid.clone(), line);
@@ -145,18 +203,46 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
             {
                 text = format!("{text} {k}");
             }
-            AddressDraft { postal_code: None, text, town: None }
+            AddressDraft {
+                postal_code: None,
+                text,
+                town: None,
+            }
         });
         let coord = text::coord(r.get(lat_c), r.get(lon_c));
-        let location = place(&mut out, file, line, &format!("{}/{}", t.name(lat_c, "緯度"), t.name(lon_c, "経度")), coord, address.as_mut(), towns);
+        let location = place(
+            &mut out,
+            file,
+            line,
+            &format!("{}/{}", t.name(lat_c, "緯度"), t.name(lon_c, "経度")),
+            coord,
+            address.as_mut(),
+            towns,
+        );
         let phone = match text::phone(r.get(tel_c)) {
             Ok(p) => p,
             Err(PhoneProblem::NoAreaCode) => {
-                out.warn(file, line, t.name(tel_c, "電話番号"), format!("「{}」に市外局番がないため、電話番号を空にしました", r.get(tel_c).trim()));
+                out.warn(
+                    file,
+                    line,
+                    t.name(tel_c, "電話番号"),
+                    format!(
+                        "「{}」に市外局番がないため、電話番号を空にしました",
+                        r.get(tel_c).trim()
+                    ),
+                );
                 None
             }
             Err(PhoneProblem::NotAPhoneNumber) => {
-                out.warn(file, line, t.name(tel_c, "電話番号"), format!("「{}」は電話番号として読めないため、空にしました", r.get(tel_c).trim()));
+                out.warn(
+                    file,
+                    line,
+                    t.name(tel_c, "電話番号"),
+                    format!(
+                        "「{}」は電話番号として読めないため、空にしました",
+                        r.get(tel_c).trim()
+                    ),
+                );
                 None
             }
         };
@@ -165,20 +251,36 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
         match text::url(raw_url) {
             Some(UrlValue::Url(u)) => url = Some(u),
             Some(UrlValue::Email(e)) => {
-                out.warn(file, line, t.name(url_c, "URL"), format!("「{raw_url}」はメールアドレスなので email に入れました"));
+                out.warn(
+                    file,
+                    line,
+                    t.name(url_c, "URL"),
+                    format!("「{raw_url}」はメールアドレスなので email に入れました"),
+                );
                 email = Some(e);
             }
             None if !raw_url.is_empty() => {
-                out.warn(file, line, t.name(url_c, "URL"), format!("「{raw_url}」は URL として読めないため、空にしました"));
+                out.warn(
+                    file,
+                    line,
+                    t.name(url_c, "URL"),
+                    format!("「{raw_url}」は URL として読めないため、空にしました"),
+                );
             }
             None => {}
         }
         let label = service_label(service_raw);
-        let mut lines = vec![format!("- サービスの種類: {label}"), format!("- 介護保険事業所番号: {no}")];
+        let mut lines = vec![
+            format!("- サービスの種類: {label}"),
+            format!("- 介護保険事業所番号: {no}"),
+        ];
         match r.get(cap_c).trim() {
             // 定員 0 means "not reported", not "no places".
             "" | "0" => {}
-            n => lines.push(format!("- 定員: {}人", text::address(n).unwrap_or_default())),
+            n => lines.push(format!(
+                "- 定員: {}人",
+                text::address(n).unwrap_or_default()
+            )),
         }
         if let Some(n) = text::free(r.get(note_c)) {
             lines.push(format!("- 備考: {n}"));
@@ -197,7 +299,10 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
             name_kana: text::kana(r.get(kana_c)),
             categories: vec!["care".to_string()],
             tags: vec![label],
-            description: Some(format!("厚生労働省 介護サービス情報公表システムのデータによる情報です。\n\n{}", lines.join("\n"))),
+            description: Some(format!(
+                "厚生労働省 介護サービス情報公表システムのデータによる情報です。\n\n{}",
+                lines.join("\n")
+            )),
             address,
             location,
             phone,
@@ -217,8 +322,21 @@ mod tests {
 
     #[test]
     fn service_codes_survive_the_files_parenthesis_quirks() {
-        assert_eq!(service_code("短期入所療養介護(療養病床を有する病院等）"), "230");
-        assert_eq!(service_code("特定施設入居者生活介護（有料老人ホーム（サービス付き高齢者向け住宅（外部サービス利用型））)"), "337");
-        assert_eq!(service_label("特定施設入居者生活介護（有料老人ホーム（サービス付き高齢者向け住宅（外部サービス利用型））)"), "特定施設入居者生活介護（有料老人ホーム（サービス付き高齢者向け住宅（外部サービス利用型）））");
+        assert_eq!(
+            service_code("短期入所療養介護(療養病床を有する病院等）"),
+            "230"
+        );
+        assert_eq!(
+            service_code(
+                "特定施設入居者生活介護（有料老人ホーム（サービス付き高齢者向け住宅（外部サービス利用型））)"
+            ),
+            "337"
+        );
+        assert_eq!(
+            service_label(
+                "特定施設入居者生活介護（有料老人ホーム（サービス付き高齢者向け住宅（外部サービス利用型））)"
+            ),
+            "特定施設入居者生活介護（有料老人ホーム（サービス付き高齢者向け住宅（外部サービス利用型）））"
+        );
     }
 }

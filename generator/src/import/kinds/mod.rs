@@ -7,13 +7,13 @@ pub mod mhlw;
 
 use std::sync::Arc;
 
+use crate::import::ImportError;
 use crate::import::geocode::TownTable;
 use crate::import::mapping::{self, Mapping};
 use crate::import::record::{AddressDraft, Draft, LocationDraft};
 use crate::import::report::{Issue, Skip};
 use crate::import::table::{self, Table};
 use crate::import::text::{self, Coord};
-use crate::import::ImportError;
 
 /// A decoded input file.
 pub struct Input<'a> {
@@ -30,7 +30,9 @@ impl Input<'_> {
     pub fn wants(&self, values: &[&str]) -> bool {
         match self.city {
             None => true,
-            Some(c) => values.iter().any(|v| !v.is_empty() && (*v == c || v.contains(c))),
+            Some(c) => values
+                .iter()
+                .any(|v| !v.is_empty() && (*v == c || v.contains(c))),
         }
     }
 }
@@ -47,12 +49,37 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    pub fn skip(&mut self, file: &Arc<str>, row: u64, column: impl Into<String>, message: impl Into<String>, why: Skip) {
-        self.issues.push(Issue { file: file.clone(), row, column: column.into(), message: message.into(), skip: Some(why) });
+    pub fn skip(
+        &mut self,
+        file: &Arc<str>,
+        row: u64,
+        column: impl Into<String>,
+        message: impl Into<String>,
+        why: Skip,
+    ) {
+        self.issues.push(Issue {
+            file: file.clone(),
+            row,
+            column: column.into(),
+            message: message.into(),
+            skip: Some(why),
+        });
     }
 
-    pub fn warn(&mut self, file: &Arc<str>, row: u64, column: impl Into<String>, message: impl Into<String>) {
-        self.issues.push(Issue { file: file.clone(), row, column: column.into(), message: message.into(), skip: None });
+    pub fn warn(
+        &mut self,
+        file: &Arc<str>,
+        row: u64,
+        column: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.issues.push(Issue {
+            file: file.clone(),
+            row,
+            column: column.into(),
+            message: message.into(),
+            skip: None,
+        });
     }
 }
 
@@ -91,8 +118,22 @@ impl Kind {
     /// Fields the dataset owns (`source.fields` of a new record).
     pub fn fields(&self) -> Vec<String> {
         let fixed: &[&str] = match self {
-            Kind::GsiEmergency | Kind::GsiShelter => &["name", "tags", "description", "address", "location"],
-            Kind::MhlwKaigo => &["name", "name_kana", "tags", "description", "address", "location", "phone", "url", "email", "organization", "schedule"],
+            Kind::GsiEmergency | Kind::GsiShelter => {
+                &["name", "tags", "description", "address", "location"]
+            }
+            Kind::MhlwKaigo => &[
+                "name",
+                "name_kana",
+                "tags",
+                "description",
+                "address",
+                "location",
+                "phone",
+                "url",
+                "email",
+                "organization",
+                "schedule",
+            ],
             Kind::MedicalCodes => &["name", "address", "location"],
             Kind::Mapping(m) => return m.owned_fields(),
         };
@@ -103,7 +144,11 @@ impl Kind {
     pub fn scope_of(&self, source_id: &str) -> String {
         match self {
             Kind::GsiEmergency | Kind::GsiShelter => source_id.chars().take(6).collect(),
-            Kind::MhlwKaigo => source_id.splitn(3, '-').take(2).collect::<Vec<_>>().join("-"),
+            Kind::MhlwKaigo => source_id
+                .splitn(3, '-')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("-"),
             Kind::MedicalCodes => source_id.chars().take(4).collect(),
             Kind::Mapping(m) => m.scope_of(source_id),
         }
@@ -122,7 +167,12 @@ impl Kind {
 
 /// Every built-in kind, for `--list` and `--dataset`.
 pub fn builtin() -> Vec<Kind> {
-    let mut out = vec![Kind::GsiEmergency, Kind::GsiShelter, Kind::MhlwKaigo, Kind::MedicalCodes];
+    let mut out = vec![
+        Kind::GsiEmergency,
+        Kind::GsiShelter,
+        Kind::MhlwKaigo,
+        Kind::MedicalCodes,
+    ];
     out.extend(mapping::standard().iter().cloned().map(Kind::Mapping));
     out
 }
@@ -147,7 +197,10 @@ pub fn detect(text: &str) -> Option<Kind> {
         if mhlw::is_header(&folded) {
             return Some(Kind::MhlwKaigo);
         }
-        if let Some(m) = mapping::standard().iter().find(|m| m.matches_header(&folded)) {
+        if let Some(m) = mapping::standard()
+            .iter()
+            .find(|m| m.matches_header(&folded))
+        {
             return Some(Kind::Mapping(m.clone()));
         }
     }
@@ -180,10 +233,20 @@ pub fn place(
         a.town = Some(t.town.clone());
     }
     let problem = match coord {
-        Coord::Ok { lat, lon } => return Some(LocationDraft { lat, lon, approximate: false }),
+        Coord::Ok { lat, lon } => {
+            return Some(LocationDraft {
+                lat,
+                lon,
+                approximate: false,
+            });
+        }
         Coord::Swapped { lat, lon } => {
             parsed.warn(file, row, column, format!("緯度と経度が入れ替わっていたため、入れ替えて取り込みました（緯度 {lat}、経度 {lon}）"));
-            return Some(LocationDraft { lat, lon, approximate: false });
+            return Some(LocationDraft {
+                lat,
+                lon,
+                approximate: false,
+            });
         }
         Coord::Missing => None,
         Coord::Zero => Some("座標が 0,0 です".to_string()),
@@ -193,13 +256,30 @@ pub fn place(
     match town {
         Some(t) => {
             if let Some(p) = problem {
-                parsed.warn(file, row, column, format!("{p}。住所の町字「{}」の代表点に置きました（おおよその位置）", t.town));
+                parsed.warn(
+                    file,
+                    row,
+                    column,
+                    format!(
+                        "{p}。住所の町字「{}」の代表点に置きました（おおよその位置）",
+                        t.town
+                    ),
+                );
             }
-            Some(LocationDraft { lat: t.lat, lon: t.lon, approximate: true })
+            Some(LocationDraft {
+                lat: t.lat,
+                lon: t.lon,
+                approximate: true,
+            })
         }
         None => {
             let p = problem.unwrap_or_else(|| "座標がありません".to_string());
-            parsed.warn(file, row, column, format!("{p}。住所から町字も特定できないため、地図には載りません"));
+            parsed.warn(
+                file,
+                row,
+                column,
+                format!("{p}。住所から町字も特定できないため、地図には載りません"),
+            );
             None
         }
     }
@@ -228,20 +308,70 @@ pub fn resource_id(prefix: &str, source_id: &str) -> String {
 }
 
 pub fn header_error(input: &Input, e: table::TableError) -> ImportError {
-    ImportError::Table { file: input.file.to_string(), source: e }
+    ImportError::Table {
+        file: input.file.to_string(),
+        source: e,
+    }
 }
 
-pub fn read_table(input: &Input, expected: &str, is_header: impl Fn(&[String]) -> bool) -> Result<Table, ImportError> {
+pub fn read_table(
+    input: &Input,
+    expected: &str,
+    is_header: impl Fn(&[String]) -> bool,
+) -> Result<Table, ImportError> {
     let rows = table::records(input.text).map_err(|e| header_error(input, e))?;
     Table::with_header(rows, 30, expected, is_header).map_err(|e| header_error(input, e))
 }
 
 /// The 47 prefectures in JIS X 0401 order (code 01 is 北海道).
 pub const PREFECTURES: [&str; 47] = [
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県",
-    "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県",
-    "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
 ];
 
 /// 「愛知県豊明市」 → ("愛知県", "豊明市").
