@@ -141,8 +141,32 @@ impl Timer<'_> {
         let t = Instant::now();
         let out = f();
         self.stages.push((name, t.elapsed()));
+        trace_mem(name);
         out
     }
+}
+
+/// With `TSUNAGU_TRACE_MEM=1`, prints the process's current and peak resident memory
+/// after each stage to stderr, to find which stage holds the peak (Linux only).
+fn trace_mem(stage: &str) {
+    if std::env::var_os("TSUNAGU_TRACE_MEM").is_none() {
+        return;
+    }
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return;
+    };
+    let field = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    eprintln!(
+        "[mem] after {stage}: VmRSS {} VmHWM {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
 }
 
 /// Loads and validates `content/` without writing anything (`tsunagu check`).
@@ -156,6 +180,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     progress.stage("load");
     let loaded = load::load(&opts.content_dir).map_err(BuildError::Invalid)?;
     let load_time = t.elapsed();
+    trace_mem("load");
     let mut report = build_content(&loaded.content, loaded.warnings, opts, progress)?;
     report.stages.insert(0, ("load", load_time));
     report.total += load_time;
@@ -188,29 +213,31 @@ pub fn build_content(
         staging = staging.reuse_previous();
     }
 
-    // Files other parts of the crate make (search index, open data exports).
-    let extra: Vec<OutputFile> = timer.time("search+exports", || {
-        let (mut a, b) = rayon::join(
-            || crate::search_index::files(content),
-            || crate::export::files(content),
-        );
-        a.extend(b);
-        a
-    });
-    // Content-hashed files can come twice (same name, same bytes); write each path once,
-    // the last one winning, so parallel writes never race on one path.
-    let extra: Vec<OutputFile> = {
-        let mut seen = HashSet::new();
-        let mut unique: Vec<OutputFile> = extra
-            .into_iter()
-            .rev()
-            .filter(|f| seen.insert(f.path.clone()))
-            .collect();
-        unique.reverse();
-        unique
-    };
-    let provided: HashSet<String> = extra.iter().map(|f| f.path.clone()).collect();
-    // GeoJSON goes first, one file at a time, so the data catalogue page can give each
+    // Files other parts of the crate make (search index, open data exports). Each set is
+    // made, written and dropped before the next is made, and neither runs beside the
+    // other: at 100,000 resources each holds hundreds of MB, and making them side by
+    // side (then holding both until written) was the build's peak memory.
+    let mut provided: HashSet<String> = HashSet::new();
+    let mut extra_stats: Vec<crate::export::FileStat> = Vec::new();
+    timer.time("search index", || {
+        write_extra(
+            crate::search_index::files(content),
+            &staging,
+            &mut provided,
+            &mut extra_stats,
+        )
+    })?;
+    trace_mem("search index dropped");
+    // Export files are written one by one as they are made (see `export::each_file`).
+    timer.time("exports", || {
+        crate::export::each_file(content, |f| -> Result<(), BuildError> {
+            staging.write(&f.path, &f.bytes)?;
+            record_extra(&f, &mut provided, &mut extra_stats);
+            Ok(())
+        })
+    })?;
+    trace_mem("exports dropped");
+    // GeoJSON goes one file at a time, so the data catalogue page can give each
     // file's size and record count (open data work).
     let mut geo_stats: Vec<crate::export::FileStat> = Vec::new();
     timer.time("geojson", || {
@@ -219,21 +246,7 @@ pub fn build_content(
             staging.write(&path, &bytes)
         })
     })?;
-    let data_files = crate::export::catalogue(
-        content,
-        geo_stats
-            .into_iter()
-            .chain(extra.iter().map(|f| crate::export::stat(&f.path, &f.bytes))),
-    );
-
-    // Written now and dropped, so their bytes are not held while pages render: peak
-    // memory is then the larger of the two stages, not their sum.
-    timer.time("search+exports write", || {
-        extra
-            .par_iter()
-            .try_for_each(|f| staging.write(&f.path, &f.bytes))
-    })?;
-    drop(extra);
+    let data_files = crate::export::catalogue(content, geo_stats.into_iter().chain(extra_stats));
 
     let pages = PageSet::new(&ix, opts.build_date(), provided.clone(), data_files);
     let jobs = pages.jobs();
@@ -302,6 +315,50 @@ pub fn build_content(
         render_threads: ns(&renderer.times.template_ns),
         total: started.elapsed(),
     })
+}
+
+/// Writes files another module made (in parallel) and drops them, recording each path
+/// in `provided` and its size in `stats`. Content-hashed files can come twice (same
+/// name, same bytes): each path is written once per call, the last one winning, so
+/// parallel writes never race on one path; a path already written by an earlier call is
+/// written again (the staging replaces it) and its stat replaced, so the last one wins
+/// there too.
+fn write_extra(
+    files: Vec<OutputFile>,
+    staging: &Staging,
+    provided: &mut HashSet<String>,
+    stats: &mut Vec<crate::export::FileStat>,
+) -> Result<(), BuildError> {
+    let mut seen = HashSet::new();
+    let mut unique: Vec<OutputFile> = files
+        .into_iter()
+        .rev()
+        .filter(|f| seen.insert(f.path.clone()))
+        .collect();
+    unique.reverse();
+    drop(seen);
+    unique
+        .par_iter()
+        .try_for_each(|f| staging.write(&f.path, &f.bytes))?;
+    for f in &unique {
+        record_extra(f, provided, stats);
+    }
+    Ok(())
+}
+
+/// Notes a written file in `provided` and its size in `stats` (a path written again
+/// replaces its earlier stat: the last one wins, as on disk).
+fn record_extra(
+    f: &OutputFile,
+    provided: &mut HashSet<String>,
+    stats: &mut Vec<crate::export::FileStat>,
+) {
+    let stat = crate::export::stat(&f.path, &f.bytes);
+    if provided.insert(f.path.clone()) {
+        stats.push(stat);
+    } else if let Some(old) = stats.iter_mut().find(|s| s.path == f.path) {
+        *old = stat;
+    }
 }
 
 /// Copies `src/**` to `<staging>/<dest>/**`; a missing `src` is nothing to copy.

@@ -42,10 +42,26 @@ fn subtree<'a>(content: &'a Content, root: &'a str) -> HashSet<&'a str> {
 }
 
 /// The export files for `content`, to be written under `public/`.
+pub fn files(content: &Content) -> Vec<OutputFile> {
+    let mut out = Vec::new();
+    each_file(content, |f| {
+        out.push(f);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
+    out
+}
+
+/// Makes the export files for `content` one after another and hands each to `emit` as
+/// soon as it is made, so a caller that writes and drops them never holds them all
+/// (at 100,000 resources they are about 300 MB). Stops at the first error `emit` returns.
 ///
 /// Each resource's CSV row and HSDS service are made once, in parallel, as bytes (not as
 /// JSON trees, which for 115,000 services would take gigabytes), then assembled per file.
-pub fn files(content: &Content) -> Vec<OutputFile> {
+pub fn each_file<E>(
+    content: &Content,
+    mut emit: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
     let all = published(content);
     let names: HashMap<&str, &str> = content
         .categories
@@ -66,26 +82,19 @@ pub fn files(content: &Content) -> Vec<OutputFile> {
         }
         out
     };
-    let mut out = vec![OutputFile::new("data/resources.csv", assemble(&|_| true))];
-    let per_category: Vec<OutputFile> = content
-        .categories
-        .par_iter()
-        .map(|c| {
-            let ids = subtree(content, &c.id);
-            let bytes =
-                assemble(&|r: &Resource| r.categories.iter().any(|k| ids.contains(k.as_str())));
-            OutputFile::new(format!("data/categories/{}.csv", c.id), bytes)
-        })
-        .collect();
-    out.extend(per_category);
+    emit(OutputFile::new("data/resources.csv", assemble(&|_| true)))?;
+    for c in &content.categories {
+        let ids = subtree(content, &c.id);
+        let bytes = assemble(&|r: &Resource| r.categories.iter().any(|k| ids.contains(k.as_str())));
+        emit(OutputFile::new(format!("data/categories/{}.csv", c.id), bytes))?;
+    }
     drop(rows);
     let (services, organizations) = hsds::files(content, &all);
-    out.push(OutputFile::new("data/hsds/services.json", services));
-    out.push(OutputFile::new(
+    emit(OutputFile::new("data/hsds/services.json", services))?;
+    emit(OutputFile::new(
         "data/hsds/organizations.json",
         organizations,
-    ));
-    out
+    ))
 }
 
 /// One line of the data catalogue page (`/data/`).
