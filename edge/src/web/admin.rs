@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::html::{Viewer, csrf_field, errors, page};
-use super::{Signed, WebError, WebResult, audit_row, authorize, check_csrf};
+use super::{Signed, WebError, WebResult, audit_signed, authorize, check_csrf};
 use crate::AppState;
 use crate::access::Action;
 use crate::accounts::{self, NewUser, OrgKind, PROFESSIONS, Role, profession_label};
@@ -80,11 +80,9 @@ async fn users_page(
 
 pub async fn users(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::UsersManage, None).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "users.list",
         ("users", String::new()),
         Outcome::Ok,
@@ -132,11 +130,9 @@ pub async fn invite(
     .await
     {
         Ok(id) => {
-            audit_row(
+            audit_signed(
                 &state,
-                &s.ctx,
-                Some(&s.user),
-                "",
+                &s,
                 "users.invite",
                 ("user", id.to_string()),
                 Outcome::Ok,
@@ -150,11 +146,9 @@ pub async fn invite(
         }
         Err(accounts::InviteError::Auth(e)) => Err(e.into()),
         Err(e) => {
-            audit_row(
+            audit_signed(
                 &state,
-                &s.ctx,
-                Some(&s.user),
-                "",
+                &s,
                 "users.invite",
                 ("user", nu.login.clone()),
                 Outcome::Failed,
@@ -230,11 +224,9 @@ pub async fn audit(
 ) -> WebResult {
     authorize(&state, &s, Action::AuditView, None).await?;
     let rows = audit::search(state.db.as_ref(), &q.filter(500)).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "audit.search",
         ("audit", q.query_string()),
         Outcome::Ok,
@@ -293,11 +285,9 @@ pub async fn audit_csv(
     authorize(&state, &s, Action::AuditView, None).await?;
     let rows = audit::search(state.db.as_ref(), &q.filter(10_000)).await?;
     let csv = audit::to_csv(&rows).map_err(|e| WebError::Internal(e.to_string()))?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "audit.export",
         ("audit", q.query_string()),
         Outcome::Ok,
@@ -348,11 +338,9 @@ pub async fn user_status(
     } else {
         "users.enable"
     };
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         action,
         ("user", uid.to_string()),
         Outcome::Ok,

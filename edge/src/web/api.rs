@@ -5,18 +5,16 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Signed, WebResult, audit_row, authorize};
+use super::{Signed, WebResult, audit_signed, authorize};
 use crate::AppState;
 use crate::access::Action;
 use crate::audit::Outcome;
 use crate::timeline::{self, Cursor};
 
 pub async fn me(State(state): State<AppState>, s: Signed) -> WebResult<Json<serde_json::Value>> {
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "session.me",
         ("account", s.user.login.clone()),
         Outcome::Ok,
@@ -55,11 +53,9 @@ pub async fn timeline(
         state.clock.now(),
     )
     .await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "timeline.read",
         ("person", pid.to_string()),
         Outcome::Ok,

@@ -379,6 +379,29 @@ pub(crate) async fn audit_row(
     Ok(())
 }
 
+/// Audits an action of the signed-in user: the actor and request context come from
+/// the session, so handlers only say what happened.
+pub(crate) async fn audit_signed(
+    state: &AppState,
+    s: &Signed,
+    action: &str,
+    target: (&str, String),
+    outcome: Outcome,
+    detail: String,
+) -> Result<(), WebError> {
+    audit_row(
+        state,
+        &s.ctx,
+        Some(&s.user),
+        "",
+        action,
+        target,
+        outcome,
+        detail,
+    )
+    .await
+}
+
 /// Asks the policy; a denial is audited and becomes 403 or 404. Allowed accesses are
 /// audited by the handler once it knows the outcome.
 pub(crate) async fn authorize(
@@ -394,11 +417,9 @@ pub(crate) async fn authorize(
     let target = person.map_or(("route", action.as_str().to_owned()), |p| {
         ("person", p.to_string())
     });
-    audit_row(
+    audit_signed(
         state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        s,
         action.as_str(),
         target,
         Outcome::Denied,

@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::html::{Viewer, csrf_field, errors, options, page, raw};
-use super::{Signed, WebError, WebResult, audit_row, authorize, check_csrf};
+use super::{Signed, WebError, WebResult, audit_signed, authorize, check_csrf};
 use crate::AppState;
 use crate::access::{self, Action, Decision};
 use crate::accounts::{Role, profession_label};
@@ -40,11 +40,9 @@ pub async fn list(
     authorize(&state, &s, Action::PeopleList, None).await?;
     let team_only = s.user.role == Role::Professional;
     let items = ppl::list(state.db.as_ref(), s.user.id, team_only, &q.q).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "people.list",
         ("people", q.q.clone()),
         Outcome::Ok,
@@ -126,11 +124,9 @@ fn person_form(s: &Signed, p: &PersonInput, errs: &[String], edit: Option<i64>) 
 
 pub async fn new_form(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::PersonCreate, None).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "person.create.form",
         ("people", String::new()),
         Outcome::Ok,
@@ -172,11 +168,9 @@ pub async fn create(
         }
         Ok(p) => match ppl::create(state.db.as_ref(), &p, s.user.id, now).await {
             Ok(id) => {
-                audit_row(
+                audit_signed(
                     &state,
-                    &s.ctx,
-                    Some(&s.user),
-                    "",
+                    &s,
                     "person.create",
                     ("person", id.to_string()),
                     Outcome::Ok,
@@ -218,11 +212,9 @@ fn import_page(s: &Signed, errs: &[String], notice: Option<String>) -> Markup {
 
 pub async fn import_form(State(state): State<AppState>, s: Signed) -> WebResult {
     authorize(&state, &s, Action::PeopleImport, None).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "people.import.form",
         ("people", String::new()),
         Outcome::Ok,
@@ -287,11 +279,9 @@ pub async fn import(State(state): State<AppState>, s: Signed, m: Multipart) -> W
     let now = state.clock.now();
     match crate::import::run(state.db.as_ref(), &bytes, s.user.id, now, today_jst(now)).await {
         Ok(n) => {
-            audit_row(
+            audit_signed(
                 &state,
-                &s.ctx,
-                Some(&s.user),
-                "",
+                &s,
                 "people.import",
                 ("file", fname.clone()),
                 Outcome::Ok,
@@ -304,11 +294,9 @@ pub async fn import(State(state): State<AppState>, s: Signed, m: Multipart) -> W
             )
         }
         Err(crate::import::ImportError::Rows(rows)) => {
-            audit_row(
+            audit_signed(
                 &state,
-                &s.ctx,
-                Some(&s.user),
-                "",
+                &s,
                 "people.import",
                 ("file", fname.clone()),
                 Outcome::Failed,
@@ -496,11 +484,9 @@ pub async fn show(
         &[],
     )
     .await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "person.view",
         ("person", pid.to_string()),
         Outcome::Ok,
@@ -508,11 +494,9 @@ pub async fn show(
     )
     .await?;
     if timeline {
-        audit_row(
+        audit_signed(
             &state,
-            &s.ctx,
-            Some(&s.user),
-            "",
+            &s,
             "timeline.read",
             ("person", pid.to_string()),
             Outcome::Ok,
@@ -572,11 +556,9 @@ pub async fn post(
         }
     };
     let Some(newp) = valid else {
-        audit_row(
+        audit_signed(
             &state,
-            &s.ctx,
-            Some(&s.user),
-            "",
+            &s,
             "timeline.post",
             ("person", pid.to_string()),
             Outcome::Failed,
@@ -615,11 +597,9 @@ pub async fn post(
         });
     }
     let id = timeline::create(state.db.as_ref(), pid, s.user.id, &newp, &atts, now).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "timeline.post",
         ("person", pid.to_string()),
         Outcome::Ok,
@@ -644,11 +624,9 @@ pub async fn file(
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .ok_or(WebError::NotFound)?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "attachment.read",
         ("person", pid.to_string()),
         Outcome::Ok,
@@ -691,11 +669,9 @@ pub async fn team(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>
     } else {
         Vec::new()
     };
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "team.view",
         ("person", pid.to_string()),
         Outcome::Ok,
@@ -749,6 +725,27 @@ pub struct MemberForm {
     user_id: i64,
 }
 
+/// Audits an add or removal of a care-team member; a refused change is recorded as failed.
+async fn audit_team_change(
+    state: &AppState,
+    s: &Signed,
+    action: &str,
+    pid: i64,
+    user_id: i64,
+    ok: bool,
+) -> Result<(), WebError> {
+    let outcome = if ok { Outcome::Ok } else { Outcome::Failed };
+    audit_signed(
+        state,
+        s,
+        action,
+        ("person", pid.to_string()),
+        outcome,
+        format!("user {user_id}"),
+    )
+    .await
+}
+
 pub async fn team_add(
     State(state): State<AppState>,
     s: Signed,
@@ -765,18 +762,7 @@ pub async fn team_add(
         state.clock.now(),
     )
     .await?;
-    let outcome = if ok { Outcome::Ok } else { Outcome::Failed };
-    audit_row(
-        &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
-        "team.add",
-        ("person", pid.to_string()),
-        outcome,
-        format!("user {}", f.user_id),
-    )
-    .await?;
+    audit_team_change(&state, &s, "team.add", pid, f.user_id, ok).await?;
     if !ok {
         return Err(WebError::BadRequest(
             "追加できませんでした（既にメンバーか、対象外のアカウントです）。".into(),
@@ -801,18 +787,7 @@ pub async fn team_remove(
         state.clock.now(),
     )
     .await?;
-    let outcome = if ok { Outcome::Ok } else { Outcome::Failed };
-    audit_row(
-        &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
-        "team.remove",
-        ("person", pid.to_string()),
-        outcome,
-        format!("user {}", f.user_id),
-    )
-    .await?;
+    audit_team_change(&state, &s, "team.remove", pid, f.user_id, ok).await?;
     Ok(Redirect::to(&format!("/pro/people/{pid}/team")).into_response())
 }
 
@@ -876,11 +851,9 @@ pub async fn consent(State(state): State<AppState>, s: Signed, Path(pid): Path<i
         ..Default::default()
     };
     let m = consent_page(&state, &s, pid, &input, &[]).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "consent.view",
         ("person", pid.to_string()),
         Outcome::Ok,
@@ -910,11 +883,9 @@ pub async fn consent_record(
     match f.c.validate(today_jst(now)) {
         Err(es) => {
             let errs: Vec<String> = es.iter().map(ToString::to_string).collect();
-            audit_row(
+            audit_signed(
                 &state,
-                &s.ctx,
-                Some(&s.user),
-                "",
+                &s,
                 "consent.record",
                 ("person", pid.to_string()),
                 Outcome::Failed,
@@ -929,11 +900,9 @@ pub async fn consent_record(
         }
         Ok(c) => {
             let id = ppl::record_consent(state.db.as_ref(), pid, &c, s.user.id, now).await?;
-            audit_row(
+            audit_signed(
                 &state,
-                &s.ctx,
-                Some(&s.user),
-                "",
+                &s,
                 "consent.record",
                 ("person", pid.to_string()),
                 Outcome::Ok,
@@ -960,11 +929,9 @@ pub async fn consent_withdraw(
     check_csrf(s.csrf(), &f.csrf)?;
     authorize(&state, &s, Action::ConsentManage, Some(pid)).await?;
     let n = ppl::withdraw_consent(state.db.as_ref(), pid, s.user.id, state.clock.now()).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "consent.withdraw",
         ("person", pid.to_string()),
         Outcome::Ok,
@@ -983,11 +950,9 @@ pub async fn edit_form(
     let p = ppl::get(state.db.as_ref(), pid)
         .await?
         .ok_or(WebError::NotFound)?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "person.edit.form",
         ("person", pid.to_string()),
         Outcome::Ok,
@@ -1009,11 +974,9 @@ pub async fn edit(
     match f.p.validate(today_jst(now)) {
         Err(es) => {
             let errs: Vec<String> = es.iter().map(ToString::to_string).collect();
-            audit_row(
+            audit_signed(
                 &state,
-                &s.ctx,
-                Some(&s.user),
-                "",
+                &s,
                 "person.edit",
                 ("person", pid.to_string()),
                 Outcome::Failed,
@@ -1028,11 +991,9 @@ pub async fn edit(
         }
         Ok(p) => match ppl::update(state.db.as_ref(), pid, &p, now).await {
             Ok(_) => {
-                audit_row(
+                audit_signed(
                     &state,
-                    &s.ctx,
-                    Some(&s.user),
-                    "",
+                    &s,
                     "person.edit",
                     ("person", pid.to_string()),
                     Outcome::Ok,

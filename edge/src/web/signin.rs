@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::ctx::{AnyStage, FullStage};
 use super::html::{Viewer, csrf_field, errors, page};
-use super::{Ctx, WebError, WebResult, audit_row, check_csrf};
+use super::{Ctx, WebError, WebResult, audit_row, audit_signed, check_csrf};
 use crate::AppState;
 use crate::accounts::{self, Role, User};
 use crate::audit::Outcome;
@@ -189,6 +189,16 @@ fn totp_page(csrf: &str, errs: &[String]) -> maud::Markup {
     )
 }
 
+/// A sign-in step only answers a session at its own stage; any other session is sent
+/// back to `/pro/`.
+fn require_stage(a: &AnyStage, stage: Stage) -> Result<(), WebError> {
+    if a.session.stage == stage {
+        Ok(())
+    } else {
+        Err(WebError::Redirect("/pro/".into()))
+    }
+}
+
 pub async fn totp_form(a: AnyStage) -> WebResult {
     match a.session.stage {
         Stage::Mfa => Ok(totp_page(&a.session.csrf_token, &[]).into_response()),
@@ -210,9 +220,7 @@ pub async fn totp(
     Form(f): Form<CodeForm>,
 ) -> WebResult {
     check_csrf(&a.session.csrf_token, &f.csrf)?;
-    if a.session.stage != Stage::Mfa {
-        return Err(WebError::Redirect("/pro/".into()));
-    }
+    require_stage(&a, Stage::Mfa)?;
     let db = state.db.as_ref();
     let now = state.clock.now();
     let u = &a.user;
@@ -329,9 +337,7 @@ fn enrol_page(
 }
 
 pub async fn enrol_form(State(state): State<AppState>, a: AnyStage) -> WebResult {
-    if a.session.stage != Stage::Enrol {
-        return Err(WebError::Redirect("/pro/".into()));
-    }
+    require_stage(&a, Stage::Enrol)?;
     let secret = match &a.user.totp_secret {
         Some(s) => s.clone(),
         None => {
@@ -349,9 +355,7 @@ pub async fn enrol(
     Form(f): Form<CodeForm>,
 ) -> WebResult {
     check_csrf(&a.session.csrf_token, &f.csrf)?;
-    if a.session.stage != Stage::Enrol {
-        return Err(WebError::Redirect("/pro/".into()));
-    }
+    require_stage(&a, Stage::Enrol)?;
     let db = state.db.as_ref();
     let now = state.clock.now();
     let u = &a.user;
@@ -502,11 +506,9 @@ pub async fn password(
         errs.push(e.to_string());
     }
     if !errs.is_empty() {
-        audit_row(
+        audit_signed(
             &state,
-            &s.ctx,
-            Some(&s.user),
-            "",
+            &s,
             "password.change",
             ("account", s.user.login.clone()),
             Outcome::Failed,
@@ -528,11 +530,9 @@ pub async fn password(
         &s.ctx.user_agent,
     )
     .await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "password.change",
         ("account", s.user.login.clone()),
         Outcome::Ok,
@@ -581,11 +581,9 @@ pub async fn logout_all(
 ) -> WebResult {
     check_csrf(s.csrf(), &f.csrf)?;
     let n = session::delete_all(state.db.as_ref(), s.user.id).await?;
-    audit_row(
+    audit_signed(
         &state,
-        &s.ctx,
-        Some(&s.user),
-        "",
+        &s,
         "signout.everywhere",
         ("account", s.user.login.clone()),
         Outcome::Ok,
