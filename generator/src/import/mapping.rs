@@ -12,12 +12,12 @@ use serde::Deserialize;
 use crate::import::ImportError;
 use crate::import::geocode::TownTable;
 use crate::import::kinds::{
-    self, Input, Parsed, full_address, place, read_table, split_prefecture,
+    self, Input, Parsed, checked_phone, full_address, place, read_table, split_prefecture,
 };
 use crate::import::record::{AddressDraft, DatedDraft, Draft, FIELD_ORDER};
 use crate::import::report::Skip;
 use crate::import::table::Row;
-use crate::import::text::{self, Coord, PhoneProblem, UrlValue};
+use crate::import::text::{self, Coord, UrlValue};
 use crate::model::{Feature, Tri};
 
 const STANDARD: &str = include_str!("standard.yaml");
@@ -519,33 +519,13 @@ impl Mapping {
                 towns,
             );
             let tel_c = col(&f.phone);
-            let phone = match text::phone(r.get(tel_c)) {
-                Ok(p) => p,
-                Err(PhoneProblem::NoAreaCode) => {
-                    out.warn(
-                        file,
-                        line,
-                        t.name(tel_c, "電話番号"),
-                        format!(
-                            "「{}」に市外局番がないため、電話番号を空にしました",
-                            r.get(tel_c).trim()
-                        ),
-                    );
-                    None
-                }
-                Err(PhoneProblem::NotAPhoneNumber) => {
-                    out.warn(
-                        file,
-                        line,
-                        t.name(tel_c, "電話番号"),
-                        format!(
-                            "「{}」は電話番号として読めないため、空にしました",
-                            r.get(tel_c).trim()
-                        ),
-                    );
-                    None
-                }
-            };
+            let phone = checked_phone(
+                &mut out,
+                file,
+                line,
+                &t.name(tel_c, "電話番号"),
+                r.get(tel_c),
+            );
             let url_c = col(&f.url);
             let raw_url = r.get(url_c).trim();
             let mut email = text::non_empty(r.get(col(&f.email))).filter(|e| e.contains('@'));

@@ -391,24 +391,7 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
     if empty && let Some(parent) = dir.parent() {
         // The first import into an empty directory: write a sibling directory and rename it
         // into place in one step instead of moving 100,000 files one by one.
-        std::fs::create_dir_all(parent).map_err(|e| MergeError::Write {
-            path: parent.display().to_string(),
-            source: e,
-        })?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".tsunagu-import-")
-            .tempdir_in(parent)
-            .map_err(|e| MergeError::Write {
-                path: parent.display().to_string(),
-                source: e,
-            })?;
-        files.par_iter().try_for_each(|(id, text)| {
-            let p = tmp.path().join(format!("{id}.yaml"));
-            std::fs::write(&p, text).map_err(|e| MergeError::Write {
-                path: p.display().to_string(),
-                source: e,
-            })
-        })?;
+        let tmp = write_to_temp_dir(parent, files)?;
         if dir.exists() {
             std::fs::remove_dir(dir).map_err(|e| MergeError::Write {
                 path: dir.display().to_string(),
@@ -439,24 +422,7 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
             }
         });
     }
-    std::fs::create_dir_all(dir).map_err(|e| MergeError::Write {
-        path: dir.display().to_string(),
-        source: e,
-    })?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".tsunagu-import-")
-        .tempdir_in(dir)
-        .map_err(|e| MergeError::Write {
-            path: dir.display().to_string(),
-            source: e,
-        })?;
-    files.par_iter().try_for_each(|(id, text)| {
-        let p = tmp.path().join(format!("{id}.yaml"));
-        std::fs::write(&p, text).map_err(|e| MergeError::Write {
-            path: p.display().to_string(),
-            source: e,
-        })
-    })?;
+    let tmp = write_to_temp_dir(dir, files)?;
     // Each rename replaces one file atomically; they are independent of each other.
     files.par_iter().try_for_each(|(id, _)| {
         let from = tmp.path().join(format!("{id}.yaml"));
@@ -466,6 +432,33 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
             source: e,
         })
     })
+}
+
+/// Writes every file as `<id>.yaml` into a new temporary directory inside `parent`
+/// (created if missing); the caller moves the files into place.
+fn write_to_temp_dir(
+    parent: &Path,
+    files: &[(String, String)],
+) -> Result<tempfile::TempDir, MergeError> {
+    std::fs::create_dir_all(parent).map_err(|e| MergeError::Write {
+        path: parent.display().to_string(),
+        source: e,
+    })?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".tsunagu-import-")
+        .tempdir_in(parent)
+        .map_err(|e| MergeError::Write {
+            path: parent.display().to_string(),
+            source: e,
+        })?;
+    files.par_iter().try_for_each(|(id, text)| {
+        let p = tmp.path().join(format!("{id}.yaml"));
+        std::fs::write(&p, text).map_err(|e| MergeError::Write {
+            path: p.display().to_string(),
+            source: e,
+        })
+    })?;
+    Ok(tmp)
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use super::{Input, Parsed, full_address, place, read_table, resource_id};
+use super::{Input, Parsed, checked_phone, full_address, place, read_table, resource_id};
 use crate::import::ImportError;
 use crate::import::geocode::TownTable;
 use crate::import::record::{AddressDraft, Draft};
 use crate::import::report::Skip;
-use crate::import::text::{self, PhoneProblem, UrlValue};
+use crate::import::text::{self, UrlValue};
 
 /// サービスの種類 (folded: NFKC, no parentheses or spaces) → the service code of the file name.
 const SERVICES: &[(&str, &str)] = &[
@@ -219,33 +219,13 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
             address.as_mut(),
             towns,
         );
-        let phone = match text::phone(r.get(tel_c)) {
-            Ok(p) => p,
-            Err(PhoneProblem::NoAreaCode) => {
-                out.warn(
-                    file,
-                    line,
-                    t.name(tel_c, "電話番号"),
-                    format!(
-                        "「{}」に市外局番がないため、電話番号を空にしました",
-                        r.get(tel_c).trim()
-                    ),
-                );
-                None
-            }
-            Err(PhoneProblem::NotAPhoneNumber) => {
-                out.warn(
-                    file,
-                    line,
-                    t.name(tel_c, "電話番号"),
-                    format!(
-                        "「{}」は電話番号として読めないため、空にしました",
-                        r.get(tel_c).trim()
-                    ),
-                );
-                None
-            }
-        };
+        let phone = checked_phone(
+            &mut out,
+            file,
+            line,
+            &t.name(tel_c, "電話番号"),
+            r.get(tel_c),
+        );
         let (mut url, mut email) = (None, None);
         let raw_url = r.get(url_c).trim();
         match text::url(raw_url) {

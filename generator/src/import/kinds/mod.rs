@@ -207,6 +207,44 @@ pub fn detect(text: &str) -> Option<Kind> {
     None
 }
 
+/// Reads a phone number; one the file gives without 市外局番, or that is no phone number at
+/// all, is left empty with a warning naming the row and column, so the row is kept.
+pub fn checked_phone(
+    parsed: &mut Parsed,
+    file: &Arc<str>,
+    row: u64,
+    column: &str,
+    raw: &str,
+) -> Option<String> {
+    match text::phone(raw) {
+        Ok(p) => p,
+        Err(text::PhoneProblem::NoAreaCode) => {
+            parsed.warn(
+                file,
+                row,
+                column,
+                format!(
+                    "「{}」に市外局番がないため、電話番号を空にしました",
+                    raw.trim()
+                ),
+            );
+            None
+        }
+        Err(text::PhoneProblem::NotAPhoneNumber) => {
+            parsed.warn(
+                file,
+                row,
+                column,
+                format!(
+                    "「{}」は電話番号として読めないため、空にしました",
+                    raw.trim()
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// What `place` found.
 pub enum Placed {
     Exact(LocationDraft),
