@@ -414,6 +414,20 @@ pub async fn page(
     Ok(Page { posts, next })
 }
 
+/// The vital-sign columns of a `posts` row.
+fn vitals_from(r: &Row) -> Result<Vitals, DbError> {
+    Ok(Vitals {
+        temp_c: r.opt_f64("temp_c")?,
+        bp_sys: r.opt_i64("bp_sys")?,
+        bp_dia: r.opt_i64("bp_dia")?,
+        pulse: r.opt_i64("pulse")?,
+        spo2: r.opt_i64("spo2")?,
+        weight_kg: r.opt_f64("weight_kg")?,
+        meal: r.opt_string("meal")?,
+        excretion: r.opt_string("excretion")?,
+    })
+}
+
 fn post_from(r: &Row) -> Result<Post, DbError> {
     Ok(Post {
         id: r.i64("id")?,
@@ -421,16 +435,7 @@ fn post_from(r: &Row) -> Result<Post, DbError> {
         author_profession: r.string("author_profession")?,
         category: r.string("category")?,
         body_html: r.string("body_html")?,
-        vitals: Vitals {
-            temp_c: r.opt_f64("temp_c")?,
-            bp_sys: r.opt_i64("bp_sys")?,
-            bp_dia: r.opt_i64("bp_dia")?,
-            pulse: r.opt_i64("pulse")?,
-            spo2: r.opt_i64("spo2")?,
-            weight_kg: r.opt_f64("weight_kg")?,
-            meal: r.opt_string("meal")?,
-            excretion: r.opt_string("excretion")?,
-        },
+        vitals: vitals_from(r)?,
         created_at: r.i64("created_at")?,
         mentions: r
             .opt_str("mentions")?
@@ -458,21 +463,7 @@ pub async fn vitals_trend(
         )
         .await?;
     rows.iter()
-        .map(|r| {
-            Ok((
-                r.i64("created_at")?,
-                Vitals {
-                    temp_c: r.opt_f64("temp_c")?,
-                    bp_sys: r.opt_i64("bp_sys")?,
-                    bp_dia: r.opt_i64("bp_dia")?,
-                    pulse: r.opt_i64("pulse")?,
-                    spo2: r.opt_i64("spo2")?,
-                    weight_kg: r.opt_f64("weight_kg")?,
-                    meal: r.opt_string("meal")?,
-                    excretion: r.opt_string("excretion")?,
-                },
-            ))
-        })
+        .map(|r| Ok((r.i64("created_at")?, vitals_from(r)?)))
         .collect()
 }
 
