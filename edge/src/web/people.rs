@@ -484,25 +484,9 @@ pub async fn show(
         &[],
     )
     .await?;
-    audit_signed(
-        &state,
-        &s,
-        "person.view",
-        ("person", pid.to_string()),
-        Outcome::Ok,
-        String::new(),
-    )
-    .await?;
+    audit_person(&state, &s, "person.view", pid, Outcome::Ok).await?;
     if timeline {
-        audit_signed(
-            &state,
-            &s,
-            "timeline.read",
-            ("person", pid.to_string()),
-            Outcome::Ok,
-            String::new(),
-        )
-        .await?;
+        audit_person(&state, &s, "timeline.read", pid, Outcome::Ok).await?;
     }
     Ok(markup.into_response())
 }
@@ -669,15 +653,7 @@ pub async fn team(State(state): State<AppState>, s: Signed, Path(pid): Path<i64>
     } else {
         Vec::new()
     };
-    audit_signed(
-        &state,
-        &s,
-        "team.view",
-        ("person", pid.to_string()),
-        Outcome::Ok,
-        String::new(),
-    )
-    .await?;
+    audit_person(&state, &s, "team.view", pid, Outcome::Ok).await?;
     let body = html! {
         h1 { (p.name) " さんのケアチーム" }
         table.ws-table {
@@ -723,6 +699,25 @@ pub struct MemberForm {
     #[serde(default)]
     csrf: String,
     user_id: i64,
+}
+
+/// Audits an action on one person's record that needs no detail.
+async fn audit_person(
+    state: &AppState,
+    s: &Signed,
+    action: &str,
+    pid: i64,
+    outcome: Outcome,
+) -> Result<(), WebError> {
+    audit_signed(
+        state,
+        s,
+        action,
+        ("person", pid.to_string()),
+        outcome,
+        String::new(),
+    )
+    .await
 }
 
 /// Audits an add or removal of a care-team member; a refused change is recorded as failed.
@@ -851,15 +846,7 @@ pub async fn consent(State(state): State<AppState>, s: Signed, Path(pid): Path<i
         ..Default::default()
     };
     let m = consent_page(&state, &s, pid, &input, &[]).await?;
-    audit_signed(
-        &state,
-        &s,
-        "consent.view",
-        ("person", pid.to_string()),
-        Outcome::Ok,
-        String::new(),
-    )
-    .await?;
+    audit_person(&state, &s, "consent.view", pid, Outcome::Ok).await?;
     Ok(m.into_response())
 }
 
@@ -883,15 +870,7 @@ pub async fn consent_record(
     match f.c.validate(today_jst(now)) {
         Err(es) => {
             let errs: Vec<String> = es.iter().map(ToString::to_string).collect();
-            audit_signed(
-                &state,
-                &s,
-                "consent.record",
-                ("person", pid.to_string()),
-                Outcome::Failed,
-                String::new(),
-            )
-            .await?;
+            audit_person(&state, &s, "consent.record", pid, Outcome::Failed).await?;
             Ok((
                 StatusCode::BAD_REQUEST,
                 consent_page(&state, &s, pid, &f.c, &errs).await?,
@@ -950,15 +929,7 @@ pub async fn edit_form(
     let p = ppl::get(state.db.as_ref(), pid)
         .await?
         .ok_or(WebError::NotFound)?;
-    audit_signed(
-        &state,
-        &s,
-        "person.edit.form",
-        ("person", pid.to_string()),
-        Outcome::Ok,
-        String::new(),
-    )
-    .await?;
+    audit_person(&state, &s, "person.edit.form", pid, Outcome::Ok).await?;
     Ok(person_form(&s, &p.to_input(), &[], Some(pid)).into_response())
 }
 
@@ -974,15 +945,7 @@ pub async fn edit(
     match f.p.validate(today_jst(now)) {
         Err(es) => {
             let errs: Vec<String> = es.iter().map(ToString::to_string).collect();
-            audit_signed(
-                &state,
-                &s,
-                "person.edit",
-                ("person", pid.to_string()),
-                Outcome::Failed,
-                String::new(),
-            )
-            .await?;
+            audit_person(&state, &s, "person.edit", pid, Outcome::Failed).await?;
             Ok((
                 StatusCode::BAD_REQUEST,
                 person_form(&s, &f.p, &errs, Some(pid)),
@@ -991,15 +954,7 @@ pub async fn edit(
         }
         Ok(p) => match ppl::update(state.db.as_ref(), pid, &p, now).await {
             Ok(_) => {
-                audit_signed(
-                    &state,
-                    &s,
-                    "person.edit",
-                    ("person", pid.to_string()),
-                    Outcome::Ok,
-                    String::new(),
-                )
-                .await?;
+                audit_person(&state, &s, "person.edit", pid, Outcome::Ok).await?;
                 Ok(Redirect::to(&format!("/pro/people/{pid}")).into_response())
             }
             Err(e) if e.is_constraint() => Ok((
