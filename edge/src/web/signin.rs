@@ -189,6 +189,26 @@ fn totp_page(csrf: &str, errs: &[String]) -> maud::Markup {
     )
 }
 
+/// Audits a step the session's user took on their own account, with no detail.
+async fn audit_own_account(
+    state: &AppState,
+    a: &AnyStage,
+    action: &str,
+    outcome: Outcome,
+) -> Result<(), WebError> {
+    audit_row(
+        state,
+        &a.ctx,
+        Some(&a.user),
+        "",
+        action,
+        ("account", a.user.login.clone()),
+        outcome,
+        String::new(),
+    )
+    .await
+}
+
 /// A sign-in step only answers a session at its own stage; any other session is sent
 /// back to `/pro/`.
 fn require_stage(a: &AnyStage, stage: Stage) -> Result<(), WebError> {
@@ -367,17 +387,7 @@ pub async fn enrol(
         None => false,
     };
     if !ok {
-        audit_row(
-            &state,
-            &a.ctx,
-            Some(u),
-            "",
-            "totp.enrol",
-            ("account", u.login.clone()),
-            Outcome::Failed,
-            String::new(),
-        )
-        .await?;
+        audit_own_account(&state, &a, "totp.enrol", Outcome::Failed).await?;
         let page = enrol_page(
             &state,
             u,
@@ -391,17 +401,7 @@ pub async fn enrol(
     session::delete(db, &a.session.id_hash).await?;
     let (raw, s) =
         session::create(db, u.id, Stage::Full, now, &a.ctx.ip, &a.ctx.user_agent).await?;
-    audit_row(
-        &state,
-        &a.ctx,
-        Some(u),
-        "",
-        "totp.enrol",
-        ("account", u.login.clone()),
-        Outcome::Ok,
-        String::new(),
-    )
-    .await?;
+    audit_own_account(&state, &a, "totp.enrol", Outcome::Ok).await?;
     audit_row(
         &state,
         &a.ctx,
@@ -560,17 +560,7 @@ pub async fn logout(
 ) -> WebResult {
     check_csrf(&a.session.csrf_token, &f.csrf)?;
     session::delete(state.db.as_ref(), &a.session.id_hash).await?;
-    audit_row(
-        &state,
-        &a.ctx,
-        Some(&a.user),
-        "",
-        "signout",
-        ("account", a.user.login.clone()),
-        Outcome::Ok,
-        String::new(),
-    )
-    .await?;
+    audit_own_account(&state, &a, "signout", Outcome::Ok).await?;
     Ok(with_cookie(session::clear_cookie(), "/pro/login"))
 }
 
