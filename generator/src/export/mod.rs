@@ -86,7 +86,10 @@ pub fn each_file<E>(
     for c in &content.categories {
         let ids = subtree(content, &c.id);
         let bytes = assemble(&|r: &Resource| r.categories.iter().any(|k| ids.contains(k.as_str())));
-        emit(OutputFile::new(format!("data/categories/{}.csv", c.id), bytes))?;
+        emit(OutputFile::new(
+            format!("data/categories/{}.csv", c.id),
+            bytes,
+        ))?;
     }
     drop(rows);
     let (services, organizations) = hsds::files(content, &all);
