@@ -72,12 +72,14 @@ pub fn app(state: AppState) -> Router {
         .route("/api/me", get(api::me))
         .route("/api/people/{id}/timeline", get(api::timeline))
         .fallback(not_found_page)
-        // Attachments and CSV files up to the cap, plus room for the other form fields.
-        .layer(axum::extract::DefaultBodyLimit::max(
-            state.config.max_attachment_bytes + 256 * 1024,
-        ))
+        .layer(axum::extract::DefaultBodyLimit::max(body_cap(&state)))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
+}
+
+/// Attachments and CSV files up to the cap, plus room for the other form fields.
+fn body_cap(state: &AppState) -> usize {
+    state.config.max_attachment_bytes + 256 * 1024
 }
 
 async fn css() -> Response {
@@ -118,6 +120,10 @@ async fn guard(
     };
     let mut res = if sender.is_some() && !same_origin(&state, req.headers()) {
         let why = cross_site_detail(req.headers());
+        // Read the refused body (up to the same cap as an accepted one) before answering:
+        // a 403 sent while the client is still uploading makes the server drop the
+        // connection, and the client sees a broken pipe instead of the refusal.
+        let _ = axum::body::to_bytes(req.into_body(), body_cap(&state)).await;
         let mut res = WebError::CrossSite.into_response();
         res.extensions_mut().insert(Forgery(why));
         res
