@@ -4,6 +4,10 @@
 //! timed separately: it is the loader's cost, not the index's.
 
 use std::path::PathBuf;
+
+/// The allocator `tsunagu build` runs with (see `main.rs`), so the figures are the build's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 fn peak_rss_mib() -> Option<f64> {

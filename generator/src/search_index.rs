@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, TagEnd};
+use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::json;
 use tsunagu_search::{Document, Field, Options, normalize, readings::reading};
 
@@ -22,6 +24,29 @@ use crate::render::schedule_text;
 /// The search index files for `content`, to be written under `public/`.
 pub fn files(content: &Content) -> Vec<OutputFile> {
     files_with(content, &Options::default()).0
+}
+
+/// A result as the results list shows it (`search.js` reads these keys). Fields in
+/// alphabetical order, the order the files have always had.
+#[derive(Serialize)]
+struct Display<'a> {
+    /// address
+    a: Option<&'a str>,
+    /// accepting newcomers (空きあり …)
+    ac: Option<&'static str>,
+    /// primary category id, name, colour
+    c: Option<&'a str>,
+    cc: Option<&'a str>,
+    cn: Option<&'a str>,
+    id: &'a str,
+    /// reading
+    k: Option<&'a str>,
+    n: &'a str,
+    p: Option<&'a str>,
+    /// schedule rules in Japanese
+    s: Vec<String>,
+    /// suspended
+    x: bool,
 }
 
 /// The files and the index figures (for benchmarks), with explicit chunk sizes.
@@ -67,7 +92,7 @@ pub fn documents(content: &Content) -> Vec<Document> {
         .collect();
     published.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
     published
-        .into_iter()
+        .into_par_iter()
         .map(|(r, _)| document(r, &cats))
         .collect()
 }
@@ -158,19 +183,20 @@ fn document(r: &Resource, cats: &BTreeMap<&str, &Category>) -> Document {
 
     let primary = r.categories.first().and_then(|id| cats.get(id.as_str()));
     let schedule: Vec<String> = r.schedule.rules.iter().map(schedule_text::rule).collect();
-    let display = json!({
-        "id": r.id,
-        "n": r.name,
-        "k": r.name_kana,
-        "c": primary.map(|c| &c.id),
-        "cn": primary.map(|c| &c.name.ja),
-        "cc": primary.map(|c| &c.color),
-        "a": r.address.as_ref().map(|a| &a.text),
-        "p": r.phone,
-        "s": schedule,
-        "x": r.status == Status::Suspended,
-        "ac": r.accepting.as_ref().map(|a| a.status.ja()),
-    });
+    let display = serde_json::to_string(&Display {
+        a: r.address.as_ref().map(|a| a.text.as_str()),
+        ac: r.accepting.as_ref().map(|a| a.status.ja()),
+        c: primary.map(|c| c.id.as_str()),
+        cc: primary.map(|c| c.color.as_str()),
+        cn: primary.map(|c| c.name.ja.as_str()),
+        id: &r.id,
+        k: r.name_kana.as_deref(),
+        n: &r.name,
+        p: r.phone.as_deref(),
+        s: schedule,
+        x: r.status == Status::Suspended,
+    })
+    .expect("display serialises");
     Document {
         parts,
         filters,

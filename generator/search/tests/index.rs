@@ -18,7 +18,7 @@ fn doc(name: &str, kana: &str, filters: &[&str]) -> Document {
         ],
         filters: filters.iter().map(|s| s.to_string()).collect(),
         location: Some((35.05, 137.01)),
-        display: serde_json::json!({ "id": name }),
+        display: serde_json::json!({ "id": name }).to_string(),
     }
 }
 
