@@ -110,7 +110,17 @@
     });
   }
 
-  function run(p, t0) {
+  // The result count is also the live region a screen reader announces: while someone
+  // types it is updated after a pause, so each keystroke does not interrupt the speech.
+  // The results themselves are shown at once.
+  var statusTimer = null;
+  function announce(text, typing) {
+    clearTimeout(statusTimer);
+    if (typing) statusTimer = setTimeout(function () { status.textContent = text; }, 500);
+    else status.textContent = text;
+  }
+
+  function run(p, t0, typing) {
     var seq = ++state.seq;
     var tRun = performance.now();
     var filters = filtersOf(p);
@@ -131,12 +141,12 @@
       state.shown = 0;
       list.textContent = '';
       return showMore().then(function () {
-        var what = p.q ? '「' + p.q + '」' : '条件';
-        status.textContent = res.docs.length
-          ? what + 'に合う資源が ' + res.docs.length + ' 件見つかりました。'
-          : what + 'に合う資源は見つかりませんでした。ことばを短くするか、ひらがなでもお試しください。';
-        // From the keystroke (including the 120 ms typing pause) and from the search start.
+        // From the keystroke and from the search start (they differ by the URL update).
         if (t0 !== undefined) window.__tsunaguSearch.timings.push({ keystroke: performance.now() - t0, search: performance.now() - tRun });
+        var what = p.q ? '「' + p.q + '」' : '条件';
+        announce(res.docs.length
+          ? what + 'に合う資源が ' + res.docs.length + ' 件見つかりました。'
+          : what + 'に合う資源は見つかりませんでした。ことばを短くするか、ひらがなでもお試しください。', typing);
         window.__tsunaguSearch.searches++;
         document.documentElement.setAttribute('data-search-done', String(window.__tsunaguSearch.searches));
       });
@@ -268,18 +278,19 @@
 
   // ---- wiring ------------------------------------------------------------------------
 
-  var timer = null;
+  // Every keystroke searches at once (a newer one discards an older one's results, see
+  // `state.seq`); while an IME is composing (かな漢字変換) nothing runs until the text is
+  // confirmed, so 「たいs」 is never searched for.
   function onChange(e) {
     var t0 = performance.now();
-    clearTimeout(timer);
-    var typing = e && e.type === 'input' && e.target === q;
-    timer = setTimeout(function () {
-      var p = readForm();
-      history.replaceState(null, '', location.pathname + toQuery(p));
-      run(p, t0);
-    }, typing ? 120 : 0);
+    var typing = !!e && (e.type === 'input' || e.type === 'compositionend') && e.target === q;
+    if (typing && e.isComposing) return;
+    var p = readForm();
+    history.replaceState(null, '', location.pathname + toQuery(p));
+    run(p, t0, typing);
   }
 
+  q.addEventListener('compositionend', onChange);
   form.addEventListener('submit', function (e) { e.preventDefault(); onChange(); });
   form.addEventListener('input', onChange);
   form.addEventListener('change', function (e) { if (e.target !== q) onChange(e); });
