@@ -96,6 +96,21 @@ async function openSearch(page, base, query) {
     assert(decodeURIComponent(new URL(page.url()).search).includes('q=たいそう'), `URL ${page.url()}`);
     assertSameSet(await resultIds(page), expected.queries['たいそう'], 'typed');
   });
+  await test('while an IME is composing nothing is searched; the confirmed word is', async () => {
+    await page.goto(`${base}/search/`);
+    await page.focus('#q');
+    const cdp = await page.context().newCDPSession(page);
+    const searches = () => page.evaluate(() => window.__tsunaguSearch.searches);
+    const before = await searches();
+    // かな漢字変換 in progress: 「たいs」 is on screen but not confirmed.
+    await cdp.send('Input.imeSetComposition', { text: 'たいs', selectionStart: 3, selectionEnd: 3 });
+    await page.waitForTimeout(300);
+    assert(await searches() === before, 'a search ran during composition');
+    await cdp.send('Input.insertText', { text: 'たいそう' });
+    await page.waitForFunction(n => window.__tsunaguSearch.searches > n, before, { timeout: 10000 });
+    assertSameSet(await resultIds(page), expected.queries['たいそう'], 'after composition');
+    await cdp.detach();
+  });
   await test('every hit links to its resource page', async () => {
     await openSearch(page, base, 'q=' + encodeURIComponent('体操'));
     const href = await page.$eval('#search-results .result-name a', a => a.getAttribute('href'));
