@@ -5,7 +5,7 @@
 //! keys from the top of the file, with 1-based list positions (`schedule.rules[2].day`),
 //! so that a person who counts entries in the file finds the right one.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -14,14 +14,15 @@ use super::yaml::{Key, Node, Pos, Value};
 use super::{Diagnostic, Severity};
 
 /// Collects the diagnostics of one file.
-pub struct Ctx {
-    pub file: PathBuf,
+pub struct Ctx<'f> {
+    /// Relative to the content directory; borrowed, and copied only into a diagnostic.
+    pub file: &'f Path,
     pub diags: Vec<Diagnostic>,
     pub today: NaiveDate,
 }
 
-impl Ctx {
-    pub fn new(file: PathBuf, today: NaiveDate) -> Ctx {
+impl<'f> Ctx<'f> {
+    pub fn new(file: &'f Path, today: NaiveDate) -> Ctx<'f> {
         Ctx {
             file,
             diags: Vec::new(),
@@ -41,7 +42,7 @@ impl Ctx {
         suggestion: Option<String>,
     ) {
         self.diags.push(Diagnostic {
-            file: self.file.clone(),
+            file: self.file.to_owned(),
             line: pos.line,
             col: pos.col,
             severity,
@@ -90,7 +91,12 @@ impl Ctx {
 
     /// Views `node` as a mapping with the given known keys, reporting unknown keys (with a
     /// suggestion) and keys written twice. `None` (after reporting) when it is not a mapping.
-    pub fn map<'n>(&mut self, node: &'n Node, field: &str, known: &[&str]) -> Option<MapView<'n>> {
+    pub fn map<'n, 'p>(
+        &mut self,
+        node: &'n Node,
+        field: &'p str,
+        known: &[&str],
+    ) -> Option<MapView<'n, 'p>> {
         let Value::Map(entries) = &node.value else {
             self.error(
                 node.pos,
@@ -103,14 +109,19 @@ impl Ctx {
             return None;
         };
         for (i, (key, _)) in entries.iter().enumerate() {
-            let path = join(field, &key.name);
+            // Field paths are built only for a key that is reported.
             if !known.contains(&key.name.as_str()) {
                 let s = suggest(&key.name, known.iter().copied());
-                self.error_suggest(key.pos, &path, "不明な項目です。", s.map(str::to_owned));
+                self.error_suggest(
+                    key.pos,
+                    &join(field, &key.name),
+                    "不明な項目です。",
+                    s.map(str::to_owned),
+                );
             } else if let Some((first, _)) = entries[..i].iter().find(|(k, _)| k.name == key.name) {
                 self.error(
                     key.pos,
-                    &path,
+                    &join(field, &key.name),
                     format!(
                         "同じ項目が2回書かれています（{}行目にもあります）。",
                         first.pos.line
@@ -121,12 +132,12 @@ impl Ctx {
         Some(MapView {
             entries,
             pos: node.pos,
-            field: field.to_owned(),
+            field,
         })
     }
 
     /// A required string.
-    pub fn req_str(&mut self, m: &MapView<'_>, key: &str) -> Option<String> {
+    pub fn req_str(&mut self, m: &MapView<'_, '_>, key: &str) -> Option<String> {
         match m.get(key) {
             Some(n) if n.is_null() => {
                 self.error(n.pos, &m.path(key), "値が空です（必須の項目です）。");
@@ -146,7 +157,7 @@ impl Ctx {
     }
 
     /// An optional string; empty or null is absent.
-    pub fn opt_str(&mut self, m: &MapView<'_>, key: &str) -> Option<String> {
+    pub fn opt_str(&mut self, m: &MapView<'_, '_>, key: &str) -> Option<String> {
         let n = m.get(key)?;
         if n.is_null() {
             return None;
@@ -221,6 +232,28 @@ impl Ctx {
         None
     }
 
+    /// `bool` with the field path built only when there is something to report.
+    pub fn bool_with(&mut self, n: &Node, field: impl FnOnce() -> String) -> Option<bool> {
+        if let Value::Scalar { text, plain: true } = &n.value {
+            match text.as_str() {
+                "true" | "True" | "TRUE" => return Some(true),
+                "false" | "False" | "FALSE" => return Some(false),
+                _ => {}
+            }
+        }
+        self.bool(n, &field())
+    }
+
+    /// `date` with the field path built only when there is something to report.
+    pub fn date_with(&mut self, n: &Node, field: impl FnOnce() -> String) -> Option<NaiveDate> {
+        if let Value::Scalar { text, .. } = &n.value
+            && let Ok(d) = parse_date(text.trim_end_matches('\n'))
+        {
+            return Some(d);
+        }
+        self.date(n, &field())
+    }
+
     /// `YYYY-MM-DD`, a real calendar date.
     pub fn date(&mut self, n: &Node, field: &str) -> Option<NaiveDate> {
         let text = self.string(n, field)?;
@@ -235,15 +268,21 @@ impl Ctx {
 
     /// A list; each item is passed with its own field path (`field[i]`, 1-based).
     pub fn seq<'n>(&mut self, n: &'n Node, field: &str) -> Option<Vec<(String, &'n Node)>> {
+        self.items(n, field).map(|items| {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (item_path(field, i), item))
+                .collect()
+        })
+    }
+
+    /// The items of a list (null is an empty list), without their field paths: a caller
+    /// builds `item_path(field, i)` only for an item it reports.
+    pub fn items<'n>(&mut self, n: &'n Node, field: &str) -> Option<&'n [Node]> {
         match &n.value {
-            Value::Seq(items) => Some(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| (format!("{field}[{}]", i + 1), item))
-                    .collect(),
-            ),
-            _ if n.is_null() => Some(Vec::new()),
+            Value::Seq(items) => Some(items),
+            _ if n.is_null() => Some(&[]),
             _ => {
                 let example = scalar_text(n)
                     .map(|t| format!("（例: [{t}]）"))
@@ -263,25 +302,39 @@ impl Ctx {
 
     /// A list of strings.
     pub fn str_list(&mut self, n: &Node, field: &str) -> Vec<(String, Pos)> {
-        let Some(items) = self.seq(n, field) else {
+        let Some(items) = self.items(n, field) else {
             return Vec::new();
         };
-        items
-            .into_iter()
-            .filter_map(|(path, item)| self.string(item, &path).map(|s| (s, item.pos)))
-            .filter(|(s, _)| !s.trim().is_empty())
-            .collect()
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let s = match &item.value {
+                Value::Scalar { text, .. } => text.trim_end_matches('\n').to_owned(),
+                _ => match self.string(item, &item_path(field, i)) {
+                    Some(s) => s,
+                    None => continue,
+                },
+            };
+            if !s.trim().is_empty() {
+                out.push((s, item.pos));
+            }
+        }
+        out
     }
 }
 
-/// A mapping being decoded.
-pub struct MapView<'n> {
-    entries: &'n [(Key, Node)],
-    pub pos: Pos,
-    field: String,
+/// `field[i]` with a 1-based position, as a person counts list entries.
+pub fn item_path(field: &str, i: usize) -> String {
+    format!("{field}[{}]", i + 1)
 }
 
-impl<'n> MapView<'n> {
+/// A mapping being decoded; `field` is its path (borrowed from the caller).
+pub struct MapView<'n, 'p> {
+    entries: &'n [(Key, Node)],
+    pub pos: Pos,
+    field: &'p str,
+}
+
+impl<'n> MapView<'n, '_> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()
@@ -298,7 +351,7 @@ impl<'n> MapView<'n> {
     }
 
     pub fn path(&self, key: &str) -> String {
-        join(&self.field, key)
+        join(self.field, key)
     }
 }
 

@@ -2,9 +2,15 @@
 //! their normal forms. Pure functions: each returns the normalised value or a Japanese
 //! explanation of what is wrong.
 
+use std::borrow::Cow;
+
 /// Full-width ASCII (０-９, Ａ-Ｚ, －, ：…) to half-width, and the many dashes people
-/// type in Japanese text (‐ ‑ – — ― − ー ｰ －) to `-`.
-pub fn half_width(s: &str) -> String {
+/// type in Japanese text (‐ ‑ – — ― − ー ｰ －) to `-`. ASCII text (the usual case) is
+/// returned as it is, without a copy: nothing in it is mapped.
+pub fn half_width(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
     s.chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -13,7 +19,8 @@ pub fn half_width(s: &str) -> String {
             | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => '-',
             _ => c,
         })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// `[a-z0-9][a-z0-9-]*`, at most 80 bytes: safe as a URL path segment and a file name.
@@ -56,21 +63,24 @@ pub fn phone(raw: &str) -> Result<String, String> {
             "電話番号「{raw}」の形が正しくありません。市外局番から 0562-92-1111 のように書いてください。"
         )
     };
-    let mut groups: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for c in s.chars() {
+    // Runs of digits between separators, as slices of `s`.
+    let mut groups: Vec<&str> = Vec::with_capacity(4);
+    let mut run_start = None;
+    for (i, c) in s.char_indices() {
         match c {
-            '0'..='9' => cur.push(c),
+            '0'..='9' => {
+                run_start.get_or_insert(i);
+            }
             '-' | ' ' | '(' | ')' => {
-                if !cur.is_empty() {
-                    groups.push(std::mem::take(&mut cur));
+                if let Some(from) = run_start.take() {
+                    groups.push(&s[from..i]);
                 }
             }
             _ => return Err(bad()),
         }
     }
-    if !cur.is_empty() {
-        groups.push(cur);
+    if let Some(from) = run_start {
+        groups.push(&s[from..]);
     }
     let digits: String = groups.concat();
     if !digits.starts_with('0') || digits.starts_with("00") {

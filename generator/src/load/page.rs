@@ -94,6 +94,6 @@ pub fn decode(cx: &mut Ctx, src: &str, slug: &str) -> Option<Page> {
         description,
         order: order?,
         body,
-        file: cx.file.clone(),
+        file: cx.file.to_owned(),
     })
 }

@@ -8,7 +8,7 @@ use super::geo::{self, check_point};
 use super::normalize;
 use super::site::opt_checked;
 use super::suggest::suggest;
-use super::yaml::Node;
+use super::yaml::{Node, Value};
 use crate::model::{
     Accepting, AcceptingStatus, Accessibility, Address, Feature, LatLon, Location, Resource,
     Source, Status, Tri, Verified, VerifyMethod,
@@ -69,8 +69,8 @@ pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Optio
         }
         Some(id)
     });
-    let name = cx.req_str(&m, "name").map(|s| s.trim().to_owned());
-    let name_kana = cx.opt_str(&m, "name_kana").map(|s| s.trim().to_owned());
+    let name = cx.req_str(&m, "name").map(trimmed);
+    let name_kana = cx.opt_str(&m, "name_kana").map(trimmed);
     if let (Some(k), Some(n)) = (&name_kana, m.get("name_kana"))
         && !normalize::is_kana(k)
     {
@@ -86,10 +86,23 @@ pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Optio
             let mut t: Vec<String> = cx
                 .str_list(n, "tags")
                 .into_iter()
-                .map(|(s, _)| s.trim().to_owned())
+                .map(|(s, _)| trimmed(s))
                 .collect();
-            let mut seen = HashSet::new();
-            t.retain(|x| seen.insert(x.clone()));
+            // The first of equal tags is kept. A record has a few tags, for which a scan
+            // is cheaper than hashing; a long list (up to the file size cap) is hashed.
+            if t.len() <= 16 {
+                let mut i = 0;
+                while i < t.len() {
+                    if t[..i].contains(&t[i]) {
+                        t.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            } else {
+                let mut seen = HashSet::new();
+                t.retain(|x| seen.insert(x.clone()));
+            }
             t
         }
         None => Vec::new(),
@@ -176,12 +189,12 @@ pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Optio
         verified: verified.flatten(),
         status: status?,
         source: source.flatten(),
-        file: cx.file.clone(),
+        file: cx.file.to_owned(),
     })
     .filter(|_| !cx.has_errors())
 }
 
-fn categories(cx: &mut Ctx, m: &MapView<'_>, ctx: &Context<'_>) -> Option<Vec<String>> {
+fn categories(cx: &mut Ctx, m: &MapView<'_, '_>, ctx: &Context<'_>) -> Option<Vec<String>> {
     let Some(n) = m.get("categories") else {
         cx.error(
             m.pos,
@@ -202,7 +215,7 @@ fn categories(cx: &mut Ctx, m: &MapView<'_>, ctx: &Context<'_>) -> Option<Vec<St
     let mut out = Vec::new();
     let mut ok = true;
     for (c, pos) in items {
-        let c = c.trim().to_owned();
+        let c = trimmed(c);
         if ctx.categories.contains(&c) {
             if !out.contains(&c) {
                 out.push(c);
@@ -227,7 +240,7 @@ fn categories(cx: &mut Ctx, m: &MapView<'_>, ctx: &Context<'_>) -> Option<Vec<St
 fn address(cx: &mut Ctx, n: &Node, municipality: &str) -> Option<Address> {
     let m = cx.map(n, "address", &["postal_code", "text", "town"])?;
     let postal_code = opt_checked(cx, &m, "postal_code", normalize::postal_code);
-    let text = cx.req_str(&m, "text").map(|t| t.trim().to_owned());
+    let text = cx.req_str(&m, "text").map(trimmed);
     let town = cx
         .opt_str(&m, "town")
         .or_else(|| text.as_deref().and_then(|t| derive_town(t, municipality)));
@@ -236,6 +249,15 @@ fn address(cx: &mut Ctx, n: &Node, municipality: &str) -> Option<Address> {
         text: text?,
         town,
     })
+}
+
+/// `s` without surrounding whitespace, reusing `s` when there is none (the usual case).
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_owned()
+    }
 }
 
 /// The 町字 of an address: what follows the prefecture and municipality, up to and
@@ -326,15 +348,11 @@ fn keyword<T: Copy>(
     keys: &[(&str, T)],
     aliases: &[(&str, T)],
 ) -> Option<T> {
+    if let Some(v) = known_keyword(n, keys, aliases) {
+        return Some(v);
+    }
     let text = cx.string(n, field)?;
     let t = text.trim();
-    if let Some((_, v)) = keys
-        .iter()
-        .chain(aliases)
-        .find(|(k, _)| *k == t || k.eq_ignore_ascii_case(t))
-    {
-        return Some(*v);
-    }
     let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
     let s = suggest(t, names.iter().copied()).map(str::to_owned);
     cx.error_suggest(
@@ -349,6 +367,18 @@ fn keyword<T: Copy>(
     None
 }
 
+/// The value of a scalar that spells one of the keys or aliases (any ASCII case).
+fn known_keyword<T: Copy>(n: &Node, keys: &[(&str, T)], aliases: &[(&str, T)]) -> Option<T> {
+    let Value::Scalar { text, .. } = &n.value else {
+        return None;
+    };
+    let t = text.trim();
+    keys.iter()
+        .chain(aliases)
+        .find(|(k, _)| *k == t || k.eq_ignore_ascii_case(t))
+        .map(|(_, v)| *v)
+}
+
 fn accessibility(cx: &mut Ctx, n: &Node) -> Option<Accessibility> {
     let mut known: Vec<&str> = Feature::ALL.iter().map(|f| f.key()).collect();
     known.push("note");
@@ -360,25 +390,23 @@ fn accessibility(cx: &mut Ctx, n: &Node) -> Option<Accessibility> {
             continue;
         }
         // true/false are accepted because YAML 1.1 habits write yes/no that way.
-        let tri = keyword(
-            cx,
-            v,
-            &m.path(f.key()),
-            &[
-                ("yes", Tri::Yes),
-                ("no", Tri::No),
-                ("unknown", Tri::Unknown),
-            ],
-            &[
-                ("true", Tri::Yes),
-                ("false", Tri::No),
-                ("あり", Tri::Yes),
-                ("可", Tri::Yes),
-                ("なし", Tri::No),
-                ("不可", Tri::No),
-                ("不明", Tri::Unknown),
-            ],
-        );
+        const KEYS: &[(&str, Tri)] = &[
+            ("yes", Tri::Yes),
+            ("no", Tri::No),
+            ("unknown", Tri::Unknown),
+        ];
+        const ALIASES: &[(&str, Tri)] = &[
+            ("true", Tri::Yes),
+            ("false", Tri::No),
+            ("あり", Tri::Yes),
+            ("可", Tri::Yes),
+            ("なし", Tri::No),
+            ("不可", Tri::No),
+            ("不明", Tri::Unknown),
+        ];
+        // The field path is built only for a value that is reported.
+        let tri = known_keyword(v, KEYS, ALIASES)
+            .or_else(|| keyword(cx, v, &m.path(f.key()), KEYS, ALIASES));
         if let Some(t) = tri {
             features.insert(f, t);
         }
@@ -475,7 +503,7 @@ fn verified(cx: &mut Ctx, n: &Node) -> Option<Verified> {
 /// than `stale_days`.
 fn past_date(
     cx: &mut Ctx,
-    m: &MapView<'_>,
+    m: &MapView<'_, '_>,
     key: &str,
     field: &str,
     stale_days: i64,
@@ -550,11 +578,8 @@ fn source(cx: &mut Ctx, n: &Node) -> Option<Source> {
 }
 
 /// The file stem, the id the file must carry.
-pub fn stem(path: &Path) -> String {
-    path.file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("")
-        .to_owned()
+pub fn stem(path: &Path) -> &str {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
 }
 
 #[cfg(test)]

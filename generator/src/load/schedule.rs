@@ -3,10 +3,10 @@
 
 use chrono::{NaiveDate, NaiveTime};
 
-use super::decode::{Ctx, MapView};
+use super::decode::{Ctx, MapView, item_path};
 use super::normalize::half_width;
 use super::suggest::suggest;
-use super::yaml::Node;
+use super::yaml::{Node, Value};
 use crate::model::{
     Closed, DatedSession, Recurrence, Schedule, ScheduleRule, Season, TimeRange, Weekday,
 };
@@ -106,8 +106,9 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
         "weekly" => {
             let node = m.get("weekly")?;
             let mut days = Vec::new();
-            for (path, item) in cx.seq(node, &m.path("weekly"))? {
-                days.push(weekday(cx, item, &path)?);
+            let field = m.path("weekly");
+            for (i, item) in cx.items(node, &field)?.iter().enumerate() {
+                days.push(weekday(cx, item, || item_path(&field, i))?);
             }
             if days.is_empty() {
                 cx.error(
@@ -155,7 +156,7 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
                 );
                 return None;
             };
-            let day = weekday(cx, day_node, &m.path("day"));
+            let day = weekday(cx, day_node, || m.path("day"));
             if bad {
                 return None;
             }
@@ -196,8 +197,19 @@ fn rule(cx: &mut Ctx, n: &Node, field: &str) -> Option<ScheduleRule> {
     })
 }
 
-/// `mon`..`sun`; also 月..日, 月曜, 月曜日 as people write them in Japanese.
-fn weekday(cx: &mut Ctx, n: &Node, field: &str) -> Option<Weekday> {
+/// `mon`..`sun`; also 月..日, 月曜, 月曜日 as people write them in Japanese. `field` is
+/// called only when there is something to report.
+fn weekday(cx: &mut Ctx, n: &Node, field: impl FnOnce() -> String) -> Option<Weekday> {
+    // The usual spelling without building the field path or a lowercase copy. ASCII case
+    // folding equals `to_lowercase` here: no non-ASCII letter lowercases to one in a key.
+    if let Value::Scalar { text, .. } = &n.value {
+        let t = text.trim_end_matches('\n').trim();
+        if let Some(i) = WEEKDAY_KEYS.iter().position(|k| k.eq_ignore_ascii_case(t)) {
+            return Some(Weekday::ALL[i]);
+        }
+    }
+    let field = field();
+    let field = field.as_str();
     let text = cx.string(n, field)?;
     let t = text.trim().to_lowercase();
     if let Some(i) = WEEKDAY_KEYS.iter().position(|k| *k == t) {
@@ -223,12 +235,17 @@ fn weekday(cx: &mut Ctx, n: &Node, field: &str) -> Option<Weekday> {
 }
 
 /// The rule's or session's `time`: `Some(None)` when absent, `None` on error.
-fn time_field(cx: &mut Ctx, m: &MapView<'_>) -> Option<Option<TimeRange>> {
+fn time_field(cx: &mut Ctx, m: &MapView<'_, '_>) -> Option<Option<TimeRange>> {
     let Some(n) = m.get("time") else {
         return Some(None);
     };
     if n.is_null() {
         return Some(None);
+    }
+    if let Value::Scalar { text, .. } = &n.value
+        && let Some(t) = plain_time_range(text)
+    {
+        return Some(Some(t));
     }
     let text = cx.string(n, &m.path("time"))?;
     match parse_time_range(&text) {
@@ -238,6 +255,27 @@ fn time_field(cx: &mut Ctx, m: &MapView<'_>) -> Option<Option<TimeRange>> {
             None
         }
     }
+}
+
+/// The common exact form `HH:MM-HH:MM` (valid, ending after it starts), read without
+/// the allocations of `parse_time_range`; `None` for anything else, which
+/// `parse_time_range` then reads (or explains) in full. Same result for the same text.
+fn plain_time_range(text: &str) -> Option<TimeRange> {
+    let b = text.as_bytes();
+    if b.len() != 11 || b[5] != b'-' {
+        return None;
+    }
+    let hm = |b: &[u8]| -> Option<NaiveTime> {
+        let digit = |c: u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
+        if b[2] != b':' {
+            return None;
+        }
+        let h = digit(b[0])? * 10 + digit(b[1])?;
+        let m = digit(b[3])? * 10 + digit(b[4])?;
+        NaiveTime::from_hms_opt(h, m, 0)
+    };
+    let (start, end) = (hm(&b[..5])?, hm(&b[6..])?);
+    (end > start).then_some(TimeRange { start, end })
 }
 
 /// `"10:00-11:30"`; full-width digits and 〜/～/– as separators are accepted.
@@ -258,7 +296,7 @@ pub fn parse_time_range(raw: &str) -> Result<TimeRange, String> {
     Ok(TimeRange { start, end })
 }
 
-fn month_day_field(cx: &mut Ctx, m: &MapView<'_>, key: &str) -> Option<(u32, u32)> {
+fn month_day_field(cx: &mut Ctx, m: &MapView<'_, '_>, key: &str) -> Option<(u32, u32)> {
     let Some(n) = m.get(key) else {
         cx.error(
             m.pos,
@@ -299,14 +337,15 @@ fn closed(cx: &mut Ctx, n: &Node) -> Closed {
         return out;
     };
     if let Some(h) = m.get("holidays") {
-        out.holidays = cx.bool(h, &m.path("holidays")).unwrap_or(false);
+        out.holidays = cx.bool_with(h, || m.path("holidays")).unwrap_or(false);
     }
     if let Some(y) = m.get("year_end") {
-        out.year_end = cx.bool(y, &m.path("year_end")).unwrap_or(false);
+        out.year_end = cx.bool_with(y, || m.path("year_end")).unwrap_or(false);
     }
     if let Some(d) = m.get("dates") {
-        for (path, item) in cx.seq(d, &m.path("dates")).unwrap_or_default() {
-            if let Some(date) = cx.date(item, &path) {
+        let field = m.path("dates");
+        for (i, item) in cx.items(d, &field).unwrap_or_default().iter().enumerate() {
+            if let Some(date) = cx.date_with(item, || item_path(&field, i)) {
                 out.dates.push(date);
             }
         }

@@ -94,7 +94,12 @@ pub fn decode(cx: &mut Ctx, root: &Node) -> Option<Site> {
 }
 
 /// Reports `r`'s error at the field's value and passes the value on.
-fn check(cx: &mut Ctx, m: &MapView<'_>, key: &str, r: Result<String, String>) -> Option<String> {
+fn check(
+    cx: &mut Ctx,
+    m: &MapView<'_, '_>,
+    key: &str,
+    r: Result<String, String>,
+) -> Option<String> {
     match r {
         Ok(v) => Some(v),
         Err(msg) => {
@@ -106,7 +111,7 @@ fn check(cx: &mut Ctx, m: &MapView<'_>, key: &str, r: Result<String, String>) ->
 }
 
 /// `{ ja, en }`, both required.
-pub fn localized(cx: &mut Ctx, m: &MapView<'_>, key: &str) -> Option<Localized> {
+pub fn localized(cx: &mut Ctx, m: &MapView<'_, '_>, key: &str) -> Option<Localized> {
     let Some(n) = m.get(key) else {
         cx.error(
             m.pos,
@@ -194,7 +199,7 @@ fn map_settings(cx: &mut Ctx, n: &Node) -> Option<MapSettings> {
     })
 }
 
-fn lat_lon_part(cx: &mut Ctx, m: &MapView<'_>, key: &str) -> Option<f64> {
+fn lat_lon_part(cx: &mut Ctx, m: &MapView<'_, '_>, key: &str) -> Option<f64> {
     match m.get(key) {
         Some(n) => cx.f64(n, &m.path(key)),
         None => {
@@ -221,7 +226,7 @@ fn contact(cx: &mut Ctx, n: &Node) -> Option<Contact> {
 /// An optional value checked by `f`: `Some(None)` when absent, `None` on error.
 pub fn opt_checked(
     cx: &mut Ctx,
-    m: &MapView<'_>,
+    m: &MapView<'_, '_>,
     key: &str,
     f: fn(&str) -> Result<String, String>,
 ) -> Option<Option<String>> {
