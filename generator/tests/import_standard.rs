@@ -312,3 +312,84 @@ fn an_event_list_becomes_dated_sessions_placed_at_the_town() {
     let content = load(c.path());
     assert_eq!(content.resources[0].schedule.dates.len(), 1);
 }
+
+#[test]
+fn a_clinic_list_with_a_two_row_header_era_dates_and_local_phone_numbers() {
+    // 大分市 診療所一覧: 「診　療　所　名」…「病」「床」「数」 over three cells, 「一般」「療養」「計」
+    // in a second header row, a line break inside a quoted 診療科目, dates as 2021/12/1 and
+    // H23. 3. 1, phone numbers without 市外局番, a totals row and 19 blank rows at the end.
+    let c = content_dir();
+    let f = fixture("oita-hospital.csv");
+    let o = run(&args(c.path(), std::slice::from_ref(&f)));
+    assert_eq!(o.summary.added, 8);
+    assert_eq!(o.summary.skipped.get(&Skip::Blank), Some(&19));
+    // The second header row is not a record, and the header was recognised as 医療機関.
+    assert!(o.issues.iter().all(|i| i.row != 2), "{:?}", o.issues);
+    let v = by_name(c.path(), "あきこ皮フ科クリニック");
+    assert_eq!(v["source"]["dataset"].as_str(), Some("std-medical"));
+    assert_eq!(v["categories"][0].as_str(), Some("clinic"));
+    assert_eq!(v["organization"].as_str(), Some("医療法人ASC"));
+    let d = v["description"].as_str().unwrap();
+    assert!(d.contains("- 開設年月日: 2021-12-01"), "{d}");
+    // Without an area code the number is no phone field, but it is not lost either: it
+    // stays as written, and the row says why.
+    assert!(v.get("phone").is_none());
+    assert!(d.contains("電話（市外局番なし）: 554-4111"), "{d}");
+    let i = issue(&o, line_of(&f, "あきこ皮フ科"), "市外局番").unwrap();
+    assert_eq!((i.column.as_str(), i.skip), ("電話", None));
+    // Bed counts under the joined header names 病床数_一般 / 病床数_計.
+    let beds = by_name(c.path(), "わさだかかりつけ医院泌尿器科クリニック");
+    let d = beds["description"].as_str().unwrap();
+    assert!(
+        d.contains("- 病床数_一般: 19") && d.contains("- 病床数_計: 19"),
+        "{d}"
+    );
+    assert!(d.contains("- 開設年月日: 2000-01-01"), "H12. 1. 1: {d}");
+    // The record with a line break inside quotes: era date H23. 3. 1 → 2011-03-01, and the
+    // record after it is numbered by its own line in the file.
+    let ikebe = by_name(c.path(), "ペインクリニック内科\u{3000}いけべ医院");
+    let d = ikebe["description"].as_str().unwrap();
+    assert!(d.contains("- 開設年月日: 2011-03-01"), "{d}");
+    assert!(d.contains("呼吸器内科 循環器内科"), "{d}");
+    let after = line_of(&f, "戸次あべクリニック");
+    assert_eq!(after, line_of(&f, "いけべ医院") + 2);
+    assert!(issue(&o, after, "市外局番").is_some());
+    // A date that is neither western nor era style is reported and kept as written.
+    let typo = issue(&o, line_of(&f, "H2812.12"), "日付として読めない").unwrap();
+    assert_eq!(typo.column, "開設年月日");
+    assert!(
+        by_name(c.path(), "わさだハートクリニック")["description"]
+            .as_str()
+            .unwrap()
+            .contains("開設年月日: H2812.12")
+    );
+    // The totals row (病床数 1304 / 4 / 1308, no name) is reported as such, not imported.
+    let total = line_of(&f, "\"1304\"");
+    let t = o.issues.iter().find(|i| i.row == total).unwrap();
+    assert_eq!(t.skip, Some(Skip::MissingName));
+    assert!(t.message.contains("合計行"), "{}", t.message);
+    load(c.path());
+}
+
+#[test]
+fn a_disaster_hospital_list_is_read_as_medical_with_bracketed_area_codes() {
+    // 石川県 災害拠点病院: 病院名, 二次医療圏 and phones as 「(076)237-8211」.
+    let c = content_dir();
+    let o = run(&args(c.path(), &[fixture("ishikawa-disaster-hospital.csv")]));
+    assert_eq!(o.summary.added, 10);
+    let v = by_name(c.path(), "石川県立中央病院");
+    assert_eq!(v["source"]["dataset"].as_str(), Some("std-medical"));
+    assert_eq!(v["categories"][0].as_str(), Some("hospital"));
+    assert_eq!(v["phone"].as_str(), Some("076-237-8211"));
+    assert!(
+        v["description"]
+            .as_str()
+            .unwrap()
+            .contains("- 二次医療圏: 石川中央")
+    );
+    assert_eq!(
+        by_name(c.path(), "小松市民病院")["phone"].as_str(),
+        Some("0761-22-7111")
+    );
+    load(c.path());
+}

@@ -162,6 +162,14 @@ pub struct Fields {
     /// Every non-empty value becomes a tag.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Columns holding a date, western or Japanese era (「H23. 3. 1」, 「令和 02年05月01日」) or a
+    /// period (「令和6年1月1日～令和11年12月31日」): each becomes a description line "列名: 2011-03-01".
+    #[serde(default)]
+    pub dates: Vec<String>,
+    /// Flag columns (○, 1, 有 …): the name of each column that is set becomes a tag
+    /// (熊本市's 病院一覧 marks each 診療科 with ○ in a column of its own).
+    #[serde(default)]
+    pub flag_tags: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -263,7 +271,7 @@ impl Mapping {
         if has(&f.name_kana) {
             out.push("name_kana");
         }
-        if !f.tags.is_empty() || !self.tags.is_empty() {
+        if !f.tags.is_empty() || !f.flag_tags.is_empty() || !self.tags.is_empty() {
             out.push("tags");
         }
         out.push("description");
@@ -351,6 +359,8 @@ impl Mapping {
         let desc_c = cols(&f.description);
         let sched_c = cols(&f.schedule_note);
         let tag_c = cols(&f.tags);
+        let date_c = cols(&f.dates);
+        let flag_tag_c = cols(&f.flag_tags);
         let acc: Vec<(Feature, Vec<usize>)> = self
             .accessibility
             .iter()
@@ -398,11 +408,20 @@ impl Mapping {
                 continue;
             }
             let Some(name) = text::name(r.get(name_c)) else {
+                // 大分市's 診療所一覧 ends with a totals row (病床数 1304, 4, 1308) and no name.
+                let only_numbers = r
+                    .cells
+                    .iter()
+                    .all(|c| c.trim().is_empty() || text::number(c).is_some());
                 out.skip(
                     file,
                     line,
                     t.name(name_c, names[0]),
-                    "名称が空です",
+                    if only_numbers {
+                        "名称が空で、数値だけの行です（合計行とみられます）"
+                    } else {
+                        "名称が空です"
+                    },
                     Skip::MissingName,
                 );
                 continue;
@@ -519,13 +538,22 @@ impl Mapping {
                 towns,
             );
             let tel_c = col(&f.phone);
-            let phone = checked_phone(
-                &mut out,
-                file,
-                line,
-                &t.name(tel_c, "電話番号"),
-                r.get(tel_c),
-            );
+            let raw_phone = r.get(tel_c).trim();
+            // A number without 市外局番 (大分市's 「554-4111」) is not a callable number on
+            // its own, and the file does not say which area code it means: it is kept as
+            // written in the description, never completed by guess.
+            let local_phone = matches!(text::phone(raw_phone), Err(text::PhoneProblem::NoAreaCode));
+            let phone = if local_phone {
+                out.warn(
+                    file,
+                    line,
+                    t.name(tel_c, "電話番号"),
+                    format!("「{raw_phone}」に市外局番がないため、電話番号欄には入れず、説明にそのまま載せました"),
+                );
+                None
+            } else {
+                checked_phone(&mut out, file, line, &t.name(tel_c, "電話番号"), raw_phone)
+            };
             let url_c = col(&f.url);
             let raw_url = r.get(url_c).trim();
             let mut email = text::non_empty(r.get(col(&f.email))).filter(|e| e.contains('@'));
@@ -553,10 +581,35 @@ impl Mapping {
                     None
                 }
             };
-            let lines: Vec<String> = desc_c
+            let mut lines: Vec<String> = desc_c
                 .iter()
-                .filter_map(|(n, i)| text::free(r.get(Some(*i))).map(|v| format!("- {n}: {v}")))
+                .filter_map(|(n, i)| {
+                    // A line break inside a cell is where the spreadsheet wrapped the text.
+                    text::free(r.get(Some(*i)))
+                        .map(|v| format!("- {n}: {}", v.split('\n').map(str::trim).collect::<Vec<_>>().join(" ")))
+                })
                 .collect();
+            for (n, i) in &date_c {
+                let raw = r.get(Some(*i)).trim();
+                if raw.is_empty() {
+                    continue;
+                }
+                match text::date_text(raw) {
+                    Some(d) => lines.push(format!("- {n}: {d}")),
+                    None => {
+                        out.warn(
+                            file,
+                            line,
+                            n.as_str(),
+                            format!("「{raw}」は日付として読めないため、説明に書かれたとおり載せました"),
+                        );
+                        lines.push(format!("- {n}: {raw}"));
+                    }
+                }
+            }
+            if local_phone {
+                lines.push(format!("- {}（市外局番なし）: {raw_phone}", t.name(tel_c, "電話番号")));
+            }
             let description = (!lines.is_empty()).then(|| lines.join("\n"));
             let notes: Vec<String> = sched_c
                 .iter()
@@ -586,6 +639,11 @@ impl Mapping {
                     && !tags.contains(&v)
                 {
                     tags.push(v);
+                }
+            }
+            for (n, i) in &flag_tag_c {
+                if text::flag(r.get(Some(*i))) == Some(true) && !tags.contains(n) {
+                    tags.push(n.clone());
                 }
             }
             let accessibility = acc
@@ -652,8 +710,11 @@ fn first(r: &Row, c: Option<usize>) -> String {
     text::non_empty(r.get(c)).unwrap_or_default()
 }
 
-/// 2026-04-01, 2026/4/1, 2026年4月1日.
+/// 2026-04-01, 2026/4/1, 2026年4月1日, 令和8年4月1日.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    if let Some(d) = text::date(s) {
+        return Some(d);
+    }
     use unicode_normalization::UnicodeNormalization;
     let n: String = s.nfkc().collect();
     let n = n

@@ -135,9 +135,14 @@ impl Table {
                 expected: expected.to_string(),
             })?;
         let mut rows = rows;
-        let data = rows.split_off(pos + 1);
+        let mut data = rows.split_off(pos + 1);
         let header = rows.pop().expect("pos is within rows");
-        Ok(Table::new(header.line, dedupe(header.cells), data))
+        let mut columns = header.cells;
+        if let Some(joined) = data.first().and_then(|sub| join_sub_header(&columns, sub)) {
+            columns = joined;
+            data.remove(0);
+        }
+        Ok(Table::new(header.line, dedupe(columns), data))
     }
 
     /// A table without a header row (医療機関コード一覧).
@@ -172,13 +177,79 @@ impl Table {
     }
 }
 
+/// A second header row, as spreadsheets exported to CSV leave it (大分市's 診療所一覧:
+/// 「病」「床」「数」 over three cells, then 「一般」「療養」「計」 below them). The row below
+/// the header is such a row when its first cell is empty, it has at least two labels, none
+/// of them a number, and each run of labelled columns sits under a header that was split
+/// (one character per cell) or merged (empty cells). Returns the joined names:
+/// 病床数_一般, 病床数_療養, 病床数_計.
+fn join_sub_header(header: &[String], sub: &Row) -> Option<Vec<String>> {
+    let label = |i: usize| sub.cells.get(i).map(|c| c.trim()).unwrap_or("");
+    if !label(0).is_empty() {
+        return None;
+    }
+    let labelled: Vec<usize> = (0..sub.cells.len()).filter(|&i| !label(i).is_empty()).collect();
+    if labelled.len() < 2
+        || labelled
+            .iter()
+            .any(|&i| crate::import::text::number(label(i)).is_some() || label(i).chars().count() > 12)
+    {
+        return None;
+    }
+    let mut out = header.to_vec();
+    out.resize(out.len().max(sub.cells.len()), String::new());
+    let mut start = 0;
+    while start < labelled.len() {
+        // A run of adjacent labelled columns.
+        let mut end = start;
+        while end + 1 < labelled.len() && labelled[end + 1] == labelled[end] + 1 {
+            end += 1;
+        }
+        let cols = labelled[start]..=labelled[end];
+        let heads: Vec<String> = cols.clone().map(|i| clean_name(&out[i])).collect();
+        let split_or_merged = heads.len() >= 2
+            && heads
+                .iter()
+                .skip(1)
+                .all(|h| h.is_empty() || h.chars().count() == 1);
+        if !split_or_merged {
+            return None;
+        }
+        let group: String = heads.concat();
+        for i in cols {
+            out[i] = format!("{group}_{}", label(i));
+        }
+        start = end + 1;
+    }
+    Some(out)
+}
+
+/// A column name without the spaces put between Japanese characters to spread them over a
+/// wide cell (「診　療　所　名」 → 「診療所名」); spaces between Latin words stay.
+fn clean_name(s: &str) -> String {
+    let t = s.trim_start_matches('\u{FEFF}').trim();
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = String::with_capacity(t.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if prev.is_some_and(|p| !p.is_ascii()) && next.is_some_and(|n| !n.is_ascii()) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Repeated column names get `_2`, `_3` … so every column stays addressable.
 fn dedupe(cells: Vec<String>) -> Vec<String> {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     cells
         .into_iter()
         .map(|c| {
-            let c = c.trim_start_matches('\u{FEFF}').trim().to_string();
+            let c = clean_name(&c);
             let n = seen.entry(c.clone()).or_insert(0);
             *n += 1;
             if *n == 1 || c.is_empty() {
@@ -206,6 +277,29 @@ mod tests {
         assert_eq!(t.rows[0].line, 4);
         assert!(t.rows[1].is_blank());
         assert_eq!(t.col(&["画像url_2"]), Some(2));
+    }
+
+    #[test]
+    fn a_split_two_row_header_is_joined() {
+        let text = "\"診　療　所　名\",\"電 話\",\"病\",\"床\",\"数\",\"開設年月日\",\"\"\n\
+                    \"\",\"\",\"一般\",\"療養\",\"計\",\"\",\"\"\n\
+                    \"A医院\",\"554-4111\",\"19\",\"\",\"19\",\"H12. 1. 1\",\"\"\n";
+        let t = Table::with_header(records(text).unwrap(), 20, "診療所名", |c| {
+            c.iter().any(|c| c == "診療所名")
+        })
+        .unwrap();
+        assert_eq!(
+            t.columns,
+            ["診療所名", "電話", "病床数_一般", "病床数_療養", "病床数_計", "開設年月日", ""]
+        );
+        assert_eq!((t.rows.len(), t.rows[0].line), (1, 3));
+        // A first data row is never taken for a second header row.
+        let plain = "名称,電話番号,種別\nA医院,0562-92-1111,診療所\n";
+        let t = Table::with_header(records(plain).unwrap(), 20, "名称", |c| {
+            c.iter().any(|c| c == "名称")
+        })
+        .unwrap();
+        assert_eq!(t.rows.len(), 1);
     }
 
     #[test]

@@ -238,6 +238,71 @@ pub fn number(s: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// A calendar date as open data writes it: western (「2021/12/1」, 「2021年12月1日」,
+/// 「2021-12-01」) or Japanese era (「H23. 3. 1」, 「平成 30年02月01日」, 「令和元年5月1日」,
+/// 「R6.1.1」), full-width digits allowed. `None` when it is not a real date (「H2812.12」).
+pub fn date(s: &str) -> Option<chrono::NaiveDate> {
+    let n: String = s.nfkc().collect();
+    let t = n.trim();
+    // Era names and their Latin initials; the offset turns era year 1 into the western year.
+    const ERAS: [(&str, i32); 10] = [
+        ("令和", 2018),
+        ("平成", 1988),
+        ("昭和", 1925),
+        ("大正", 1911),
+        ("明治", 1867),
+        ("R", 2018),
+        ("H", 1988),
+        ("S", 1925),
+        ("T", 1911),
+        ("M", 1867),
+    ];
+    let (offset, rest) = ERAS
+        .iter()
+        .find_map(|(e, off)| {
+            let upper = t.get(..e.len()).map(str::to_ascii_uppercase);
+            (upper.as_deref() == Some(*e)).then(|| (Some(*off), &t[e.len()..]))
+        })
+        .unwrap_or((None, t));
+    let rest = rest.trim_start().replacen('元', "1", 1);
+    let groups: Vec<&str> = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    // Only separators may sit between the numbers (年 月 日 . / - and spaces).
+    if groups.len() != 3
+        || rest
+            .chars()
+            .any(|c| !c.is_ascii_digit() && !matches!(c, '年' | '月' | '日' | '.' | '/' | '-' | ' '))
+    {
+        return None;
+    }
+    let num = |g: &str| g.parse::<u32>().ok();
+    let (y, m, d) = (num(groups[0])?, num(groups[1])?, num(groups[2])?);
+    let year = match offset {
+        // No era lasted 100 years: 「H2812」 is a typo, not the year 4800.
+        Some(off) if (1..100).contains(&y) => off + y as i32,
+        Some(_) => return None,
+        None if (1000..=9999).contains(&y) => y as i32,
+        None => return None,
+    };
+    chrono::NaiveDate::from_ymd_opt(year, m, d)
+}
+
+/// A date or a period 「令和6年1月1日～令和11年12月31日」 as ISO text
+/// ("2024-01-01～2029-12-31"); `None` when any part is not a date.
+pub fn date_text(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split(['～', '〜', '~']).collect();
+    if parts.len() > 2 {
+        return None;
+    }
+    let dates: Option<Vec<String>> = parts
+        .iter()
+        .map(|p| date(p).map(|d| d.format("%Y-%m-%d").to_string()))
+        .collect();
+    dates.map(|d| d.join("～"))
+}
+
 /// Japan's extent, generously (Okinotorishima to Etorofu, Yonaguni to Minamitorishima).
 pub fn in_japan(lat: f64, lon: f64) -> bool {
     (20.0..=46.0).contains(&lat) && (122.0..=154.0).contains(&lon)
@@ -431,6 +496,25 @@ mod tests {
             Coord::OutsideJapan { .. }
         ));
         assert_eq!(coord("", ""), Coord::Missing);
+    }
+
+    #[test]
+    fn era_and_western_dates() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(date("H23. 3. 1"), d(2011, 3, 1));
+        assert_eq!(date("H 7.12. 1"), d(1995, 12, 1));
+        assert_eq!(date("2021/12/1"), d(2021, 12, 1));
+        assert_eq!(date("令和 02年05月01日"), d(2020, 5, 1));
+        assert_eq!(date("平成 30年02月01日"), d(2018, 2, 1));
+        assert_eq!(date("令和元年5月1日"), d(2019, 5, 1));
+        assert_eq!(date("Ｓ６３．４．１"), d(1988, 4, 1));
+        assert_eq!(date("H2812.12"), None);
+        assert_eq!(date("H23.2.30"), None);
+        assert_eq!(date("内科"), None);
+        assert_eq!(
+            date_text("令和6年1月1日～令和11年12月31日").as_deref(),
+            Some("2024-01-01～2029-12-31")
+        );
     }
 
     #[test]
