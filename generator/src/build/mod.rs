@@ -147,7 +147,9 @@ impl Timer<'_> {
 }
 
 /// With `TSUNAGU_TRACE_MEM=1`, prints the process's current and peak resident memory
-/// after each stage to stderr, to find which stage holds the peak (Linux only).
+/// after each stage to stderr, to find which stage holds the peak, and the CPU time
+/// (user, system) used so far: the difference between two lines is what a stage cost,
+/// summed over threads, which wall times on a shared machine do not tell (Linux only).
 fn trace_mem(stage: &str) {
     if std::env::var_os("TSUNAGU_TRACE_MEM").is_none() {
         return;
@@ -162,8 +164,23 @@ fn trace_mem(stage: &str) {
             .map(|v| v.trim().to_string())
             .unwrap_or_default()
     };
+    let cpu = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            // Fields after the command name (which may hold spaces) follow the last ')';
+            // utime and stime are in USER_HZ ticks (100 a second on Linux).
+            let rest = &stat[stat.rfind(')')? + 2..];
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let tick = |i: usize| f.get(i)?.parse::<u64>().ok();
+            Some(format!(
+                " CPU user {:.2} s sys {:.2} s",
+                tick(11)? as f64 / 100.0,
+                tick(12)? as f64 / 100.0
+            ))
+        })
+        .unwrap_or_default();
     eprintln!(
-        "[mem] after {stage}: VmRSS {} VmHWM {}",
+        "[mem] after {stage}: VmRSS {} VmHWM {}{cpu}",
         field("VmRSS:"),
         field("VmHWM:")
     );
@@ -255,7 +272,8 @@ pub fn build_content(
         jobs.par_iter()
             .try_for_each(|&job| -> Result<(), BuildError> {
                 let (file, bytes) = pages.render(&renderer, job)?;
-                staging.write(&file, &bytes)?;
+                // Every page has its own URL directory, most of them new.
+                staging.write_in_new_dir(&file, &bytes)?;
                 progress.page_done();
                 Ok(())
             })

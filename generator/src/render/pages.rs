@@ -42,8 +42,12 @@ pub enum Job {
 pub struct PageSet<'a> {
     ix: &'a Index<'a>,
     base_url: &'a str,
-    site: Value,
+    /// A context holding only `site`, made once: every page starts from a clone of
+    /// it instead of converting the site object to a template value again.
+    base: Context,
     items: Vec<ListItem>,
+    /// Every category's view, by category index, made once.
+    cats: Vec<view::CategoryRef>,
     tags: Vec<(&'a String, &'a Group)>,
     areas: Vec<(&'a String, &'a Group)>,
     pages: Vec<usize>,
@@ -157,10 +161,18 @@ impl<'a> PageSet<'a> {
         let items = (0..ix.published.len())
             .map(|i| view::list_item(ix, i))
             .collect();
+        let cats = (0..ix.categories.len())
+            .map(|c| view::category_ref(ix, c))
+            .collect();
         Self {
             ix,
+            cats,
             base_url: &site.base_url,
-            site: site_value,
+            base: {
+                let mut ctx = Context::new();
+                ctx.insert("site", &site_value);
+                ctx
+            },
             items,
             tags: ix.tags.iter().collect(),
             areas: ix.areas.iter().collect(),
@@ -246,8 +258,7 @@ impl<'a> PageSet<'a> {
     }
 
     fn base_context(&self, meta: &Meta) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.site);
+        let mut ctx = self.base.clone();
         ctx.insert("meta", meta);
         ctx
     }
@@ -290,12 +301,8 @@ impl<'a> PageSet<'a> {
                     "website",
                 );
                 let mut ctx = self.base_context(&meta);
-                let tiles: Vec<view::CategoryRef> = self
-                    .ix
-                    .roots
-                    .iter()
-                    .map(|&c| view::category_ref(self.ix, c))
-                    .collect();
+                let tiles: Vec<&view::CategoryRef> =
+                    self.ix.roots.iter().map(|&c| &self.cats[c]).collect();
                 ctx.insert("tiles", &tiles);
                 ctx.insert("resource_count", &self.ix.published.len());
                 ("index.html", ctx)
@@ -320,18 +327,12 @@ impl<'a> PageSet<'a> {
                     "website",
                 );
                 let mut ctx = self.base_context(&meta);
-                ctx.insert("category", &view::category_ref(self.ix, cat));
-                let crumbs: Vec<view::CategoryRef> = node
-                    .ancestors
-                    .iter()
-                    .map(|&a| view::category_ref(self.ix, a))
-                    .collect();
+                ctx.insert("category", &self.cats[cat]);
+                let crumbs: Vec<&view::CategoryRef> =
+                    node.ancestors.iter().map(|&a| &self.cats[a]).collect();
                 ctx.insert("ancestors", &crumbs);
-                let children: Vec<view::CategoryRef> = node
-                    .children
-                    .iter()
-                    .map(|&c| view::category_ref(self.ix, c))
-                    .collect();
+                let children: Vec<&view::CategoryRef> =
+                    node.children.iter().map(|&c| &self.cats[c]).collect();
                 ctx.insert("children", &children);
                 ctx.insert("items", &self.list(&node.members, page));
                 ctx.insert("pager", &pager(&base, page, total));
@@ -439,11 +440,11 @@ impl<'a> PageSet<'a> {
                 };
                 let meta = self.meta(path.clone(), title.to_string(), desc, "website");
                 let mut ctx = self.base_context(&meta);
-                let tiles: Vec<view::CategoryRef> = self
+                let tiles: Vec<&view::CategoryRef> = self
                     .ix
                     .tree_order()
                     .into_iter()
-                    .map(|c| view::category_ref(self.ix, c))
+                    .map(|c| &self.cats[c])
                     .collect();
                 ctx.insert("categories", &tiles);
                 ctx.insert("data_files", &self.data_files);
@@ -457,12 +458,8 @@ impl<'a> PageSet<'a> {
                     "website",
                 );
                 let mut ctx = self.base_context(&meta);
-                let tiles: Vec<view::CategoryRef> = self
-                    .ix
-                    .roots
-                    .iter()
-                    .map(|&c| view::category_ref(self.ix, c))
-                    .collect();
+                let tiles: Vec<&view::CategoryRef> =
+                    self.ix.roots.iter().map(|&c| &self.cats[c]).collect();
                 ctx.insert("tiles", &tiles);
                 ("404.html", ctx)
             }
@@ -493,13 +490,13 @@ impl<'a> PageSet<'a> {
         let page_url = meta.canonical.clone();
         let ld = jsonld::resource(res, self.ix.schema_type(i), &page_url, &summary);
         let v = view::ResourceView {
-            id: res.id.clone(),
-            name: res.name.clone(),
-            name_kana: res.name_kana.clone(),
+            id: &res.id,
+            name: &res.name,
+            name_kana: res.name_kana.as_deref(),
             description_html: markdown::to_html(&res.description),
             categories: self.ix.resource_categories[i]
                 .iter()
-                .map(|&c| view::category_ref(self.ix, c))
+                .map(|&c| &self.cats[c])
                 .collect(),
             tags: res
                 .tags
@@ -509,25 +506,25 @@ impl<'a> PageSet<'a> {
                     url: view::tag_url(&crate::build::index::slug(t)),
                 })
                 .collect(),
-            postal_code: res.address.as_ref().and_then(|a| a.postal_code.clone()),
-            address: res.address.as_ref().map(|a| a.text.clone()),
+            postal_code: res.address.as_ref().and_then(|a| a.postal_code.as_deref()),
+            address: res.address.as_ref().map(|a| a.text.as_str()),
             area: view::area_link(res),
             lat: res.location.map(|l| l.lat),
             lon: res.location.map(|l| l.lon),
             approximate: res.location.is_some_and(|l| l.approximate),
-            phone: res.phone.clone(),
+            phone: res.phone.as_deref(),
             phone_tel: res
                 .phone
                 .as_ref()
                 .map(|p| p.chars().filter(|c| c.is_ascii_digit()).collect()),
-            website: res.url.clone(),
-            email: res.email.clone(),
-            organization: res.organization.clone(),
+            website: res.url.as_deref(),
+            email: res.email.as_deref(),
+            organization: res.organization.as_deref(),
             schedule: view::schedule_view(res, self.today, NEXT_DATES),
-            fees: res.fees.clone(),
-            audience: res.audience.clone(),
+            fees: res.fees.as_deref(),
+            audience: res.audience.as_deref(),
             accessibility: view::access_rows(res),
-            accessibility_note: res.accessibility.note.clone(),
+            accessibility_note: res.accessibility.note.as_deref(),
             accepting: res.accepting.as_ref().map(|a| Link {
                 label: a.status.ja().to_string(),
                 url: schedule_text::date(a.as_of),
@@ -546,10 +543,10 @@ impl<'a> PageSet<'a> {
                 )
             }),
             suspended: res.status == Status::Suspended,
-            nearby: view::nearby_views(self.ix, i, NEARBY_K),
+            nearby: view::nearby_views(self.ix, &self.cats, i, NEARBY_K),
             qr_svg: crate::qr::svg(&page_url, &format!("{}のページを開くQRコード", res.name)),
             jsonld: jsonld::to_script(&ld),
-            source: res.source.as_ref().map(|s| s.dataset.clone()),
+            source: res.source.as_ref().map(|s| s.dataset.as_str()),
         };
         let mut ctx = self.base_context(&meta);
         ctx.insert("r", &v);

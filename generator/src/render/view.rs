@@ -147,50 +147,60 @@ pub struct ScheduleView {
 }
 
 #[derive(Serialize)]
-pub struct NearbyView {
-    pub name: String,
+pub struct NearbyView<'a> {
+    pub name: &'a str,
     pub url: String,
-    pub category: Option<CategoryRef>,
+    pub category: Option<&'a CategoryRef>,
     pub distance: String,
     pub minutes: u32,
 }
 
+/// A resource page's view. It borrows from the content and from category views made
+/// once per build (`cats`, by category index): it lives for one page, and copying every
+/// field first only to convert it into a template value again cost time on each of
+/// 100,000 pages.
 #[derive(Serialize)]
-pub struct ResourceView {
-    pub id: String,
-    pub name: String,
-    pub name_kana: Option<String>,
+pub struct ResourceView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub name_kana: Option<&'a str>,
     pub description_html: String,
-    pub categories: Vec<CategoryRef>,
+    pub categories: Vec<&'a CategoryRef>,
     pub tags: Vec<Link>,
-    pub postal_code: Option<String>,
-    pub address: Option<String>,
+    pub postal_code: Option<&'a str>,
+    pub address: Option<&'a str>,
     pub area: Option<Link>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub approximate: bool,
-    pub phone: Option<String>,
+    pub phone: Option<&'a str>,
     /// Digits only, for `tel:` links.
     pub phone_tel: Option<String>,
-    pub website: Option<String>,
-    pub email: Option<String>,
-    pub organization: Option<String>,
+    pub website: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub organization: Option<&'a str>,
     pub schedule: ScheduleView,
-    pub fees: Option<String>,
-    pub audience: Option<String>,
+    pub fees: Option<&'a str>,
+    pub audience: Option<&'a str>,
     pub accessibility: Vec<AccessRow>,
-    pub accessibility_note: Option<String>,
+    pub accessibility_note: Option<&'a str>,
     pub accepting: Option<Link>,
     pub accepting_status: Option<&'static str>,
     pub verified: Option<String>,
     pub suspended: bool,
-    pub nearby: Vec<NearbyView>,
+    pub nearby: Vec<NearbyView<'a>>,
     pub qr_svg: Option<String>,
     pub jsonld: String,
-    pub source: Option<String>,
+    pub source: Option<&'a str>,
 }
 
-pub fn nearby_views(ix: &Index<'_>, i: usize, k: usize) -> Vec<NearbyView> {
+/// Up to `k` nearby resources of other categories; `cats` holds each category's view.
+pub fn nearby_views<'a>(
+    ix: &'a Index<'_>,
+    cats: &'a [CategoryRef],
+    i: usize,
+    k: usize,
+) -> Vec<NearbyView<'a>> {
     let mine = &ix.resource_categories[i];
     ix.nearby
         .nearest(i, k, 5_000.0, 300, |j| {
@@ -200,11 +210,9 @@ pub fn nearby_views(ix: &Index<'_>, i: usize, k: usize) -> Vec<NearbyView> {
         .map(|n| {
             let r = ix.published[n.item];
             NearbyView {
-                name: r.name.clone(),
+                name: &r.name,
                 url: format!("/resources/{}/", r.id),
-                category: ix.resource_categories[n.item]
-                    .first()
-                    .map(|&c| category_ref(ix, c)),
+                category: ix.resource_categories[n.item].first().map(|&c| &cats[c]),
                 distance: nearby::format_distance(n.metres),
                 minutes: nearby::walking_minutes(n.metres),
             }

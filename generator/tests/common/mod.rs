@@ -105,21 +105,69 @@ pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// Decodes the QR code drawn by an inline `<svg class="qr">` (one unit per module,
-/// rows of `M x y h len v1 H x z` runs) with a real QR decoder.
+/// Decodes the QR code drawn by an inline `<svg class="qr">` (one unit per module; the
+/// dark modules are horizontal strokes one unit wide, `M x y.5 h len m dx dy h len …`,
+/// read here by the SVG path rules for those commands) with a real QR decoder.
 pub fn decode_qr_svg(svg: &str) -> String {
     let vb = &svg[svg.find("viewBox=\"0 0 ").expect("viewBox") + 13..];
     let size: usize = vb[..vb.find(' ').unwrap()].parse().unwrap();
+    assert!(
+        svg.contains(r##"<path fill="none" stroke="#000" d=""##),
+        "dark modules are unfilled strokes of the default width 1: {svg}"
+    );
     let d = &svg[svg.find(" d=\"").unwrap() + 4..];
     let d = &d[..d.find('"').unwrap()];
     let mut dark = vec![false; size * size];
-    for seg in d.split('M').filter(|p| !p.is_empty()) {
-        let (xy, rest) = seg.split_once('h').unwrap();
-        let (x, y) = xy.split_once(' ').unwrap();
-        let len: usize = rest.split('v').next().unwrap().parse().unwrap();
-        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
-        for i in x..x + len {
-            dark[y * size + i] = true;
+    // Tokens: a command letter followed by its numbers.
+    let mut tokens = Vec::new();
+    let mut cur = String::new();
+    for c in d.chars() {
+        if c.is_ascii_alphabetic() {
+            if !cur.is_empty() {
+                tokens.push(std::mem::take(&mut cur));
+            }
+            tokens.push(c.to_string());
+        } else if c == ' ' || c == ',' {
+            if !cur.is_empty() {
+                tokens.push(std::mem::take(&mut cur));
+            }
+        } else {
+            if c == '-' && !cur.is_empty() {
+                tokens.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() {
+        tokens.push(cur);
+    }
+    let (mut x, mut y) = (0.0f64, 0.0f64);
+    let mut it = tokens.iter();
+    let num = |t: Option<&String>| -> f64 { t.expect("number").parse().expect("number") };
+    while let Some(cmd) = it.next() {
+        match cmd.as_str() {
+            "M" => (x, y) = (num(it.next()), num(it.next())),
+            "m" => {
+                x += num(it.next());
+                y += num(it.next());
+            }
+            "h" | "H" => {
+                let to = if cmd == "h" {
+                    x + num(it.next())
+                } else {
+                    num(it.next())
+                };
+                // A stroke of width 1 centred on y covers the row [y - 0.5, y + 0.5].
+                assert_eq!(y.fract(), 0.5, "stroke centred on a row: {d}");
+                let row = y.floor() as usize;
+                let (a, b) = (x.min(to), x.max(to));
+                assert!(a.fract() == 0.0 && b.fract() == 0.0, "whole modules: {d}");
+                for i in a as usize..b as usize {
+                    dark[row * size + i] = true;
+                }
+                x = to;
+            }
+            other => panic!("unexpected path command {other:?} in {d}"),
         }
     }
     let scale = 4;
