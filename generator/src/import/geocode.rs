@@ -158,6 +158,19 @@ fn fold(s: &str) -> String {
             'ヶ' | 'ヵ' | 'が' | 'ｹ' => 'ケ',
             '之' => 'ノ',
             '鍜' => '鍛',
+            // Old and variant kanji Geolonia keeps (「彌富町」) that addresses write in the
+            // common form (「弥富町」), and the reverse: both sides are folded alike.
+            '彌' => '弥',
+            '澤' => '沢',
+            '邊' | '邉' => '辺',
+            '嶋' | '嶌' => '島',
+            '濱' => '浜',
+            '廣' => '広',
+            '龍' => '竜',
+            '國' => '国',
+            '條' => '条',
+            '冨' => '富',
+            '舘' => '館',
             _ => c,
         })
         .filter(|c| *c != '字')
