@@ -236,3 +236,95 @@ fn a_file_imported_twice_in_one_run_is_reported_once_as_duplicate() {
     assert_eq!(o.summary.added, 59);
     assert_eq!(o.summary.skipped.get(&Skip::Duplicate), Some(&59));
 }
+
+#[test]
+fn one_site_split_into_two_records_at_the_same_point_stays_two_records() {
+    // 東海市: 「三ツ池小学校　グラウンド」 and 「三ツ池小学校　体育館」, same coordinates.
+    let c = content_dir();
+    let o = run(&args(c.path(), &[fixture("gsi-emergency-232220-slice.json")]));
+    assert_eq!(o.summary.added, 2);
+    let a = yaml(c.path(), "gsi-emergency-e2322200003201");
+    let b = yaml(c.path(), "gsi-emergency-e2322200003202");
+    assert_eq!(a["name"].as_str(), Some("三ツ池小学校\u{3000}グラウンド"));
+    assert_eq!(b["name"].as_str(), Some("三ツ池小学校\u{3000}体育館"));
+    assert_eq!(a["location"], b["location"]);
+    load(c.path());
+}
+
+#[test]
+fn conditions_in_remarks_full_width_addresses_and_nationwide_numbers() {
+    let c = content_dir();
+    let o = run(&args(
+        c.path(),
+        &[
+            fixture("gsi-emergency-232025-slice.json"),
+            fixture("gsi-emergency-232165-slice.json"),
+        ],
+    ));
+    assert_eq!(o.summary.added, 4);
+    // 岡崎市: 「2階以上」 in 備考 is shown with the record.
+    let v = yaml(c.path(), "gsi-emergency-e2320200005201");
+    assert!(
+        v["description"].as_str().unwrap().contains("- 備考: 2階以上"),
+        "{:?}",
+        v["description"]
+    );
+    // `NO` (61,000-odd: the row in the national file) is not the id; 共通ID is.
+    assert_eq!(v["source"]["id"].as_str(), Some("E2320200005201"));
+    // 常滑市: 「愛知県常滑市栄町３地内」 → half-width digits, the 町字 found.
+    let t = yaml(c.path(), "gsi-emergency-e2321600006201");
+    assert_eq!(
+        t["address"]["text"].as_str(),
+        Some("愛知県常滑市栄町3地内")
+    );
+    assert_eq!(t["address"]["town"].as_str(), Some("栄町三丁目"));
+    assert_eq!(t["location"]["approximate"].as_bool(), Some(false));
+}
+
+#[test]
+fn sites_in_another_town_keep_their_own_address_and_point() {
+    // 清須市 lists a shelter in あま市; 名古屋市 lists one in 豊山町 written without 郡, and
+    // every 名古屋市 record is filed under 「愛知県名古屋市」, not the ward.
+    let c = content_dir();
+    let mut a = args(
+        c.path(),
+        &[
+            fixture("gsi-evacuation-232335.json"),
+            fixture("gsi-emergency-231002-slice.json"),
+        ],
+    );
+    a.city = Some("清須市".into());
+    let o = run(&a);
+    assert_eq!(o.summary.added, 22, "every row of 清須市's file, あま市's site included");
+    let v = yaml(c.path(), "gsi-shelter-e2323300001111");
+    assert_eq!(
+        v["address"]["text"].as_str(),
+        Some("愛知県あま市西今宿阿弥陀寺56")
+    );
+    assert_eq!(v["address"]["town"].as_str(), Some("西今宿"));
+    assert_eq!(v["location"]["approximate"].as_bool(), Some(false));
+
+    let c2 = content_dir();
+    let mut a = args(c2.path(), &[fixture("gsi-emergency-231002-slice.json")]);
+    a.city = Some("名古屋市".into());
+    let o = run(&a);
+    assert_eq!(o.summary.added, 1);
+    let m = yaml(c2.path(), "gsi-emergency-e2310000001201");
+    assert_eq!(m["name"].as_str(), Some("中央卸売市場北部市場"));
+    assert_eq!(m["address"]["town"].as_str(), Some("大字豊場"));
+}
+
+#[test]
+fn empty_values_written_as_null_or_empty_string_read_the_same() {
+    // 豊明市 指定避難所: その他市町村長が必要と認める事項 / 受入対象者 are JSON null in 11
+    // features and "" in others; both mean "nothing".
+    let src = std::fs::read_to_string(fixture("gsi-evacuation-232297.json")).unwrap();
+    assert!(src.contains("\"受入対象者\": null") && src.contains("\"受入対象者\": \"\""));
+    let c = content_dir();
+    let o = run(&args(c.path(), &[fixture("gsi-evacuation-232297.json")]));
+    assert_eq!(o.summary.added, 59);
+    for f in resource_files(c.path()) {
+        let text = std::fs::read_to_string(c.path().join("resources").join(&f)).unwrap();
+        assert!(!text.contains("null"), "{f}: {text}");
+    }
+}

@@ -187,3 +187,31 @@ fn a_designated_city_is_found_by_its_wards() {
         Some("川名山町")
     );
 }
+
+#[test]
+fn a_building_name_that_repeats_the_name_or_the_address_is_not_added_twice() {
+    let c = content_dir();
+    let o = run(&args(c.path(), &[fixture("mhlw-kaigo-520.csv")]));
+    assert_eq!(o.summary.skipped_total(), 0);
+    // 住所 「札幌市手稲区稲穂5条2丁目6番1号介護老人保健施設　手稲あんじゅ」 already ends with
+    // 方書 「介護老人保健施設　手稲あんじゅ」, which is also the 事業所名.
+    let v = yaml(c.path(), "kaigo-520-0150480051");
+    let addr = v["address"]["text"].as_str().unwrap();
+    assert_eq!(addr.matches("手稲あんじゅ").count(), 1, "{addr}");
+    assert!(addr.starts_with("北海道札幌市手稲区稲穂5条2丁目6番1号"), "{addr}");
+    let v = yaml(c.path(), "kaigo-520-0150280055");
+    let addr = v["address"]["text"].as_str().unwrap();
+    assert_eq!(addr.matches("セージュ新ことに").count(), 1, "{addr}");
+}
+
+#[test]
+fn one_place_under_two_office_numbers_is_two_records_at_one_point() {
+    // 介護老人保健施設　リハビリパーク仙台東: two 事業所番号 (unit-type and conventional wings).
+    let c = content_dir();
+    run(&args(c.path(), &[fixture("mhlw-kaigo-520.csv")]));
+    let a = yaml(c.path(), "kaigo-520-0455380022");
+    let b = yaml(c.path(), "kaigo-520-0455380048");
+    assert_eq!(a["name"], b["name"]);
+    assert_eq!(a["location"], b["location"]);
+    assert_ne!(a["source"]["id"], b["source"]["id"]);
+}
