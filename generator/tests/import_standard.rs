@@ -28,6 +28,9 @@ fn shift_jis_toilets_with_four_image_columns() {
         Some("yes")
     );
     assert_eq!(v["source"]["dataset"].as_str(), Some("std-toilet"));
+    // 「オストメイト(有、無)」 (parentheses and 「、」 in the name) is empty in every row of
+    // the file: unknown, so not written as "no".
+    assert!(v["accessibility"].get("ostomate").is_none(), "{v:?}");
     load(c.path());
 }
 
@@ -91,6 +94,13 @@ fn mojibake_is_repaired_and_swapped_coordinates_put_right() {
         yaml(c.path(), "aed-170003-ff0000000116")["location"]["lat"].as_f64(),
         Some(36.9206164)
     );
+    // 開始時間 「0」 and 終了時間 「24:00:00」 read as times.
+    assert_eq!(
+        v["schedule"]["note"].as_str(),
+        Some("利用可能曜日: 日月火水木金土。開始時間: 00:00。終了時間: 24:00")
+    );
+    // 法人番号 in Excel notation (「5.22001E+12」) has lost its digits: it is not imported.
+    assert!(!read(c.path(), "aed-170003-ff0000000001").contains("E+12"));
     // Half-width katakana readings become full-width.
     assert_eq!(
         v["name_kana"]
@@ -165,6 +175,21 @@ fn old_recommended_layout_with_half_width_kana() {
         Some("東京都狛江市和泉本町1丁目1番5号")
     );
     assert_eq!(v["source"]["dataset"].as_str(), Some("std-aed"));
+    // One place, one row per device: 狛江市役所 twice (NO 1 and 2), told apart by 設置位置.
+    let d1 = v["description"].as_str().unwrap();
+    let d2 = yaml(c.path(), "aed-132195-2")["description"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(d1.contains("- 設置位置: 本庁舎２階総合案内前"), "{d1}");
+    assert!(d2.contains("- 設置位置: 安心安全課カウンター"), "{d2}");
+    // 「2442・2421」 is two extensions, kept as written beside the main number.
+    assert!(d1.contains("- 内線番号: 2442・2421"), "{d1}");
+    // The quoted URL with commas inside stays one URL.
+    assert_eq!(
+        v["url"].as_str(),
+        Some("https://www.city.komae.tokyo.jp/index.cfm/42,73691,328,2043,html")
+    );
 }
 
 #[test]
@@ -172,7 +197,7 @@ fn rows_without_coordinates_and_without_a_town_are_kept_and_reported() {
     let c = content_dir();
     let f = fixture("oita-aed.csv");
     let o = run(&args(c.path(), std::slice::from_ref(&f)));
-    assert_eq!(o.summary.added, 12);
+    assert_eq!(o.summary.added, 16);
     let i = issue(&o, line_of(&f, "道の駅宇目"), "座標がありません").unwrap();
     assert!(i.message.contains("地図には載りません"));
     let ume = by_name(c.path(), "道の駅宇目");
@@ -183,6 +208,19 @@ fn rows_without_coordinates_and_without_a_town_are_kept_and_reported() {
         by_name(c.path(), "大分県警察本部地域課航空隊")["location"]["lat"].as_f64(),
         Some(33.238128)
     );
+    // Repeated names are separate records, keyed by 団体コード and NO: 八幡小学校 in 大分市
+    // and 佐伯市, オアシス外科乳腺外科 twice at one address (two devices).
+    let hachiman = yaml(c.path(), "aed-442011-136");
+    assert_eq!(hachiman["name"].as_str(), Some("八幡小学校"));
+    assert_eq!(
+        yaml(c.path(), "aed-442054-1113")["name"].as_str(),
+        Some("八幡小学校")
+    );
+    assert_eq!(
+        yaml(c.path(), "aed-442011-341")["address"],
+        yaml(c.path(), "aed-442011-358")["address"]
+    );
+    assert!(o.issues.iter().all(|i| i.skip != Some(Skip::Duplicate)));
 }
 
 #[test]
@@ -200,6 +238,22 @@ fn a_mapping_reads_metadata_lines_and_a_lat_lon_cell() {
     );
     let v = yaml(c.path(), "takamatsu-aed-1");
     assert_eq!(v["location"]["lat"].as_f64(), Some(34.3409206));
+    // Two places of the device in one cell, kept as written.
+    assert!(
+        v["description"]
+            .as_str()
+            .unwrap()
+            .contains("セントラルクリニック　２階  セントラルクリニック　４階"),
+        "{:?}",
+        v["description"]
+    );
+    // A row in 綾歌郡綾川町, outside 高松市, is imported with its own point.
+    let ayagawa = yaml(c.path(), "takamatsu-aed-3");
+    assert_eq!(
+        ayagawa["address"]["text"].as_str(),
+        Some("綾歌郡綾川町萱原822-1")
+    );
+    assert!(ayagawa["location"]["lat"].as_f64().is_some());
     assert_eq!(v["source"]["dataset"].as_str(), Some("takamatsu-aed"));
     load(c.path());
 }

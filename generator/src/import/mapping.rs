@@ -613,7 +613,18 @@ impl Mapping {
             let description = (!lines.is_empty()).then(|| lines.join("\n"));
             let notes: Vec<String> = sched_c
                 .iter()
-                .filter_map(|(n, i)| text::free(r.get(Some(*i))).map(|v| format!("{n}: {v}")))
+                .filter_map(|(n, i)| {
+                    let v = text::free(r.get(Some(*i)))?;
+                    // Times in a time column read alike whatever the file wrote
+                    // (「0」 and 「24:00:00」 in 石川県's AED list, 「8:30」 elsewhere).
+                    let folded = crate::import::table::fold_column(n);
+                    let v = if folded.ends_with("時間") || folded.ends_with("time") {
+                        text::clock(&v).unwrap_or(v)
+                    } else {
+                        v
+                    };
+                    Some(format!("{n}: {v}"))
+                })
                 .collect();
             let mut dates = Vec::new();
             if let Some(d) = parse_date(r.get(col(&f.date))) {

@@ -238,6 +238,26 @@ pub fn number(s: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// A clock time in a 開始時間 / 終了時間 column as "HH:MM": 「8:30」 → "08:30", 「24:00:00」 →
+/// "24:00", 「9時30分」 → "09:30", and 石川県's bare 「0」 → "00:00" (the column says it is a
+/// time). `None` for anything else, which is then kept as written.
+pub fn clock(s: &str) -> Option<String> {
+    let n: String = s.nfkc().collect();
+    let t = n.trim().replace('時', ":").replace('分', "");
+    let t = t.trim_end_matches(':');
+    let parts: Vec<&str> = t.split(':').collect();
+    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let h: u32 = parts[0].parse().ok()?;
+    let m: u32 = parts.get(1).map_or(Some(0), |m| m.parse().ok())?;
+    let sec: u32 = parts.get(2).map_or(Some(0), |x| x.parse().ok())?;
+    if m > 59 || sec > 59 || h > 24 || (h == 24 && (m, sec) != (0, 0)) {
+        return None;
+    }
+    Some(format!("{h:02}:{m:02}"))
+}
+
 /// A calendar date as open data writes it: western (「2021/12/1」, 「2021年12月1日」,
 /// 「2021-12-01」) or Japanese era (「H23. 3. 1」, 「平成 30年02月01日」, 「令和元年5月1日」,
 /// 「R6.1.1」), full-width digits allowed. `None` when it is not a real date (「H2812.12」).
@@ -496,6 +516,17 @@ mod tests {
             Coord::OutsideJapan { .. }
         ));
         assert_eq!(coord("", ""), Coord::Missing);
+    }
+
+    #[test]
+    fn clock_times() {
+        assert_eq!(clock("0").as_deref(), Some("00:00"));
+        assert_eq!(clock("24:00:00").as_deref(), Some("24:00"));
+        assert_eq!(clock("8:30").as_deref(), Some("08:30"));
+        assert_eq!(clock("９時３０分").as_deref(), Some("09:30"));
+        assert_eq!(clock("24:30"), None);
+        assert_eq!(clock("終日"), None);
+        assert_eq!(clock("2442"), None);
     }
 
     #[test]
