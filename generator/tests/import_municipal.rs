@@ -42,6 +42,11 @@ fn kumamoto_hospitals_flags_become_tags_and_era_dates_iso() {
     // 「令和 02年05月01日」 (era with padding).
     assert!(d.contains("- 開設年月日: 2020-05-01"), "{d}");
     assert!(d.contains("- 一般病床数: 204"), "{d}");
+    // 「熊本市東区東町４丁目１番６０号 」: full-width digits and the trailing space.
+    assert_eq!(
+        by_name(c.path(), "熊本市立熊本市民病院")["address"]["text"].as_str(),
+        Some("熊本市東区東町4丁目1番60号")
+    );
     // No coordinates and no 町字 table outside 愛知県: kept, reported, not placed.
     let row = line_of(&fixture("kumamoto-hospital.csv"), "熊本整形外科病院");
     let i = issue(&o, row, "座標がありません").unwrap();
@@ -188,5 +193,28 @@ fn suzu_shelters_keep_the_capacity_written_in_a_remark() {
         Some("珠洲市宝立町鵜島4字30番地")
     );
     assert_eq!(v["location"]["lat"].as_f64(), Some(37.396942));
+    load(c.path());
+}
+
+#[test]
+fn takamatsu_old_hospital_file_with_two_metadata_lines() {
+    let (c, o) = with_mapping("takamatsu-hospital-old.csv", "takamatsu-hospital-old-mapping.yaml");
+    // Line 1 is `#LINK,,,…`, line 2 the `#property` header: neither is a record.
+    assert_eq!((o.summary.read, o.summary.added), (2, 2));
+    assert!(o.issues.is_empty(), "{:?}", o.issues);
+    let v = yaml(
+        c.path(),
+        "takamatsu-hospital-old-jp-takamatsu-smartcity-medical-hospital-1",
+    );
+    assert_eq!(v["categories"][0].as_str(), Some("hospital"));
+    assert_eq!(v["location"]["lat"].as_f64(), Some(34.236976));
+    assert_eq!(v["location"]["lon"].as_f64(), Some(134.021769));
+    assert_eq!(v["name_kana"].as_str(), Some("イワキビョウイン"));
+    // 「8:30」 and 「17:15」 in the time columns read as 08:30 and 17:15.
+    let note = v["schedule"]["note"].as_str().unwrap();
+    assert!(
+        note.contains("medicalStartTime: 08:30") && note.contains("medicalEndTime: 17:15"),
+        "{note}"
+    );
     load(c.path());
 }

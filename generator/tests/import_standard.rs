@@ -290,6 +290,13 @@ fn the_next_edition_of_a_shelter_list_updates_in_place() {
         yaml(c.path(), "shelter-221390-1")["phone"].as_str(),
         Some("053-454-6406")
     );
+    // A long list separated by 「、」 in one cell stays one line, as written.
+    assert!(
+        yaml(c.path(), "shelter-221390-1")["description"]
+            .as_str()
+            .unwrap()
+            .contains("- 避難所運営協力自主防災組織: 高町、亀山、利町、紺屋町、"),
+    );
     // After the 2024 ward merger: same 管理NO, new ward names in the addresses.
     let o2 = run(&args(c.path(), &[fixture("hamamatsu-shelter.csv")]));
     assert_eq!(
