@@ -79,3 +79,14 @@ fn geolonia_quirks_old_kanji_and_gun_in_file_names() {
     assert_eq!(a.city, "西春日井郡豊山町");
     assert_eq!(t.locate("愛知県西春日井郡豊山町大字豊場字八反107"), Some(a));
 }
+
+#[test]
+fn a_town_listed_once_per_koaza_gets_one_point_the_towns_own() {
+    // Geolonia's 豊明市.json lists 阿野町 with an empty 小字 (35.044668, 137.012116) and again
+    // for 三本木, 上畑田, 上石田 …; the table keeps one point per 町字, the one without 小字.
+    let p = TownTable::aichi().locate("愛知県豊明市阿野町三本木1").unwrap();
+    assert_eq!(p.town, "阿野町");
+    assert_eq!((p.lat, p.lon), (35.044668, 137.012116));
+    let q = TownTable::aichi().locate("愛知県豊明市阿野町上石田5").unwrap();
+    assert_eq!(p, q);
+}
