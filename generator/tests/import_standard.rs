@@ -153,11 +153,10 @@ fn blank_rows_with_a_lone_dash_are_reported_as_blank() {
     );
     let v = yaml(c.path(), "emergency-170003-cc0000000001");
     assert_eq!(v["categories"][0].as_str(), Some("emergency-site"));
-    assert!(
-        v["address"]["text"]
-            .as_str()
-            .unwrap()
-            .starts_with("石川県金沢市"),
+    // 「金沢市野町３丁目11番１号」: prefecture added, full- and half-width digits alike.
+    assert_eq!(
+        v["address"]["text"].as_str(),
+        Some("石川県金沢市野町3丁目11番1号"),
         "prefecture added: {:?}",
         v["address"]
     );
@@ -210,6 +209,11 @@ fn rows_without_coordinates_and_without_a_town_are_kept_and_reported() {
     );
     // Repeated names are separate records, keyed by 団体コード and NO: 八幡小学校 in 大分市
     // and 佐伯市, オアシス外科乳腺外科 twice at one address (two devices).
+    // 「大分市大手町３丁目１番１号」
+    assert_eq!(
+        yaml(c.path(), "aed-442011-1")["address"]["text"].as_str(),
+        Some("大分県大分市大手町3丁目1番1号")
+    );
     let hachiman = yaml(c.path(), "aed-442011-136");
     assert_eq!(hachiman["name"].as_str(), Some("八幡小学校"));
     assert_eq!(
