@@ -8,14 +8,15 @@
 //! municipality's hand edits survive a re-import: take a field out of `source.fields` and
 //! the dataset no longer touches it.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::import::record::{Draft, FIELD_ORDER, scalar};
+use crate::import::record::{Draft, FIELD_ORDER, plain_is_safe, scalar};
 
 /// One top-level block of a YAML file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,30 +213,46 @@ pub fn scan(dir: &Path) -> Result<Vec<Existing>, MergeError> {
             let mut source = None;
             let mut closed = false;
             let mut address = None;
+            // The blocks as `source_block` and `Draft::block` write them are read directly;
+            // anything else (hand-edited, commented, quoted) goes through serde_yaml.
             for b in split_blocks(&text) {
                 match b.key.as_deref() {
                     Some("source") => {
-                        let d: SourceDoc =
-                            serde_yaml::from_str(&b.body).map_err(|e| MergeError::Source {
-                                path: path.display().to_string(),
-                                reason: e.to_string(),
-                            })?;
-                        source = d.source;
+                        source = match our_source(&b.body) {
+                            Some(s) => Some(s),
+                            None => {
+                                serde_yaml::from_str::<SourceDoc>(&b.body)
+                                    .map_err(|e| MergeError::Source {
+                                        path: path.display().to_string(),
+                                        reason: e.to_string(),
+                                    })?
+                                    .source
+                            }
+                        };
                     }
                     // A record the municipality broke is the loader's to report; here it only
                     // means "not closed" / "no address".
                     Some("status") => {
-                        closed = serde_yaml::from_str::<StatusDoc>(&b.body)
-                            .ok()
-                            .and_then(|d| d.status)
-                            .as_deref()
-                            == Some("closed")
+                        closed = match b.body.strip_prefix("status: ") {
+                            Some("active\n") => false,
+                            Some("closed\n") => true,
+                            _ => {
+                                serde_yaml::from_str::<StatusDoc>(&b.body)
+                                    .ok()
+                                    .and_then(|d| d.status)
+                                    .as_deref()
+                                    == Some("closed")
+                            }
+                        }
                     }
                     Some("address") => {
-                        address = serde_yaml::from_str::<AddressDoc>(&b.body)
-                            .ok()
-                            .and_then(|d| d.address)
-                            .and_then(|a| a.text)
+                        address = match our_address_text(&b.body) {
+                            Some(text) => text,
+                            None => serde_yaml::from_str::<AddressDoc>(&b.body)
+                                .ok()
+                                .and_then(|d| d.address)
+                                .and_then(|a| a.text),
+                        }
                     }
                     _ => {}
                 }
@@ -252,6 +269,90 @@ pub fn scan(dir: &Path) -> Result<Vec<Existing>, MergeError> {
         .collect()
 }
 
+/// Reads a `source` block exactly as `source_block` writes it (what serde_yaml would read
+/// from it); `None` for any other shape.
+fn our_source(body: &str) -> Option<SourceInfo> {
+    let mut lines = body.strip_prefix("source:\n")?.split_inclusive('\n');
+    let mut field = |key: &str| {
+        lines
+            .next()?
+            .strip_prefix("  ")?
+            .strip_prefix(key)?
+            .strip_prefix(": ")?
+            .strip_suffix('\n')
+    };
+    let dataset = field("dataset")?;
+    let id = field("id")?;
+    let fields = field("fields")?;
+    let imported = field("imported")?;
+    if lines.next().is_some() {
+        return None;
+    }
+    // A plain [a-z][a-z0-9-]* scalar is that string, unless YAML reads it as null or a bool.
+    let plain_word = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            && !matches!(w, "null" | "true" | "false")
+    };
+    if !plain_word(dataset) {
+        return None;
+    }
+    // `quoted` writes Rust's escaped form: without a backslash it is the string itself.
+    let id = id.strip_prefix('"')?.strip_suffix('"')?;
+    if id.contains(['"', '\\']) {
+        return None;
+    }
+    let fields = fields.strip_prefix('[')?.strip_suffix(']')?;
+    let fields: Vec<String> = if fields.is_empty() {
+        Vec::new()
+    } else {
+        fields
+            .split(", ")
+            .map(|f| plain_word(f).then(|| f.to_string()))
+            .collect::<Option<_>>()?
+    };
+    let date = imported.as_bytes();
+    let digits = |r: std::ops::Range<usize>| date[r].iter().all(u8::is_ascii_digit);
+    if date.len() != 10 || !digits(0..4) || date[4] != b'-' || !digits(5..7) || date[7] != b'-' {
+        return None;
+    }
+    if !digits(8..10) {
+        return None;
+    }
+    let imported = NaiveDate::parse_from_str(imported, "%Y-%m-%d").ok()?;
+    Some(SourceInfo {
+        dataset: dataset.to_string(),
+        id: id.to_string(),
+        fields,
+        imported: Some(imported),
+    })
+}
+
+/// `address.text` of an `address` block as `Draft::block` writes it: `Some(text)` when every
+/// line is a `  key: value` pair with a plain value (`Some(None)` without a `text` line);
+/// `None` for any other shape.
+fn our_address_text(body: &str) -> Option<Option<String>> {
+    let mut text = None;
+    for line in body.strip_prefix("address:\n")?.split_inclusive('\n') {
+        let (key, value) = line
+            .strip_prefix("  ")?
+            .strip_suffix('\n')?
+            .split_once(": ")?;
+        if !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return None;
+        }
+        if key == "text" {
+            // What `scalar` writes unquoted reads back as itself.
+            if !plain_is_safe(value) || text.is_some() {
+                return None;
+            }
+            text = Some(value.to_string());
+        }
+    }
+    Some(text)
+}
+
 fn source_block(dataset: &str, source_id: &str, fields: &[String], imported: NaiveDate) -> String {
     format!(
         "source:\n  dataset: {}\n  id: {}\n  fields: [{}]\n  imported: {imported}\n",
@@ -261,9 +362,22 @@ fn source_block(dataset: &str, source_id: &str, fields: &[String], imported: Nai
     )
 }
 
-/// Ids are always quoted: 「0001」 or 「2374800783」 must stay strings.
+/// Ids are always quoted: 「0001」 or 「2374800783」 must stay strings. YAML's double-quoted
+/// style: only `"`, `\` and control characters are escaped (Rust's `{:?}` also writes U+3000,
+/// which ids made of a name hold, as `\u{3000}`: not YAML).
 fn quoted(s: &str) -> String {
-    format!("{s:?}")
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A new record file.
@@ -277,14 +391,17 @@ pub fn new_file(
     let mut out = format!(
         "# {title}から tsunagu import で取り込んだレコードです。\n# source.fields にある項目は再取り込みで上書きされます。手で直す項目は fields から外してください。\n"
     );
-    out.push_str(&format!("id: {}\n", d.id));
-    let owned: HashSet<&str> = fields.iter().map(String::as_str).collect();
+    out.push_str("id: ");
+    out.push_str(&d.id);
+    out.push('\n');
     for f in FIELD_ORDER {
         if *f == "tags" {
             // categories sit after name/name_kana, as in the example; not owned by the dataset.
-            out.push_str(&format!("categories: [{}]\n", d.categories.join(", ")));
+            out.push_str("categories: [");
+            out.push_str(&d.categories.join(", "));
+            out.push_str("]\n");
         }
-        if owned.contains(f)
+        if fields.iter().any(|o| o == f)
             && let Some(b) = d.block(f)
         {
             out.push_str(&b);
@@ -377,7 +494,13 @@ pub fn check_yaml(id: &str, text: &str) -> Result<(), MergeError> {
 
 /// Writes every file into a temporary directory beside the records, then moves each into
 /// place: a failure while writing leaves `dir` untouched.
-pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeError> {
+/// `ids[i]` is written as `<id>.yaml` with the text `text(i)`, which is called once per
+/// file on the thread that writes it.
+pub fn write_all<'t>(
+    dir: &Path,
+    ids: &[&str],
+    text: impl Fn(usize) -> Cow<'t, str> + Sync,
+) -> Result<(), MergeError> {
     let empty = match std::fs::read_dir(dir) {
         Ok(mut rd) => rd.next().is_none(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
@@ -391,7 +514,7 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
     if empty && let Some(parent) = dir.parent() {
         // The first import into an empty directory: write a sibling directory and rename it
         // into place in one step instead of moving 100,000 files one by one.
-        let tmp = write_to_temp_dir(parent, files)?;
+        let tmp = write_to_temp_dir(parent, ids, &text)?;
         if dir.exists() {
             std::fs::remove_dir(dir).map_err(|e| MergeError::Write {
                 path: dir.display().to_string(),
@@ -422,9 +545,9 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
             }
         });
     }
-    let tmp = write_to_temp_dir(dir, files)?;
+    let tmp = write_to_temp_dir(dir, ids, &text)?;
     // Each rename replaces one file atomically; they are independent of each other.
-    files.par_iter().try_for_each(|(id, _)| {
+    ids.par_iter().try_for_each(|id| {
         let from = tmp.path().join(format!("{id}.yaml"));
         let to = dir.join(format!("{id}.yaml"));
         std::fs::rename(&from, &to).map_err(|e| MergeError::Write {
@@ -436,9 +559,10 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), MergeErro
 
 /// Writes every file as `<id>.yaml` into a new temporary directory inside `parent`
 /// (created if missing); the caller moves the files into place.
-fn write_to_temp_dir(
+fn write_to_temp_dir<'t>(
     parent: &Path,
-    files: &[(String, String)],
+    ids: &[&str],
+    text: &(impl Fn(usize) -> Cow<'t, str> + Sync),
 ) -> Result<tempfile::TempDir, MergeError> {
     std::fs::create_dir_all(parent).map_err(|e| MergeError::Write {
         path: parent.display().to_string(),
@@ -451,9 +575,9 @@ fn write_to_temp_dir(
             path: parent.display().to_string(),
             source: e,
         })?;
-    files.par_iter().try_for_each(|(id, text)| {
-        let p = tmp.path().join(format!("{id}.yaml"));
-        std::fs::write(&p, text).map_err(|e| MergeError::Write {
+    (0..ids.len()).into_par_iter().try_for_each(|i| {
+        let p = tmp.path().join(format!("{}.yaml", ids[i]));
+        std::fs::write(&p, text(i).as_bytes()).map_err(|e| MergeError::Write {
             path: p.display().to_string(),
             source: e,
         })
@@ -489,6 +613,61 @@ mod tests {
                 "source"
             ]
         );
+    }
+
+    #[test]
+    fn our_blocks_read_as_serde_yaml_reads_them() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let fields: Vec<String> = vec!["name".into(), "name_kana".into(), "location".into()];
+        for (dataset, id) in [
+            ("gsi-emergency", "E2322900001201"),
+            ("mhlw-kaigo", "232297-110-2372900123"),
+            ("toyoake_salons", "豊明 1"),
+            ("std-aed", "a\"b"),
+        ] {
+            for f in [&fields[..], &[]] {
+                let body = source_block(dataset, id, f, date);
+                let slow: SourceDoc = serde_yaml::from_str(&body).unwrap();
+                match our_source(&body) {
+                    Some(fast) => assert_eq!(Some(fast), slow.source, "{body}"),
+                    // Only an id with an escape is left to serde_yaml.
+                    None => assert!(id.contains('"'), "{body}"),
+                }
+            }
+        }
+        // Shapes it must not read: they go to serde_yaml.
+        for body in [
+            "source:\n  dataset: null\n  id: \"1\"\n  fields: []\n  imported: 2026-11-22\n",
+            "source:\n  dataset: a\n  id: \"1\"  # メモ\n  fields: []\n  imported: 2026-11-22\n",
+            "source:\n  dataset: a\n  id: \"1\"\n  fields: [name]\n",
+            "source:\n  dataset: a\n  id: \"1\"\n  fields: [name]\n  imported: 2026-13-01\n",
+            "source:\n  dataset: a\n  id: \"1\"\n  fields: [name]\n  imported: 2026-11-22\n  note: x\n",
+            "source:\n  dataset: a\n  id: \"1\"\n  fields: [true]\n  imported: 2026-11-22\n",
+        ] {
+            assert_eq!(our_source(body), None, "{body}");
+        }
+        let d = Draft {
+            address: Some(crate::import::record::AddressDraft {
+                postal_code: Some("470-1131".into()),
+                text: "愛知県豊明市沓掛町 1-2".into(),
+                town: Some("沓掛町".into()),
+            }),
+            ..Draft::default()
+        };
+        let body = d.block("address").unwrap();
+        let slow: AddressDoc = serde_yaml::from_str(&body).unwrap();
+        assert_eq!(
+            our_address_text(&body),
+            Some(slow.address.and_then(|a| a.text))
+        );
+        for body in [
+            "address:\n  text: 愛知県豊明市 # 旧住所\n",
+            "address:\n  text: '愛知県'\n",
+            "address:\n  text:\n    - 愛知県\n",
+            "address: 愛知県豊明市\n",
+        ] {
+            assert_eq!(our_address_text(body), None, "{body}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod report;
 pub mod table;
 pub mod text;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -216,7 +217,10 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         .collect();
 
     let mut outcome = Outcome::default();
-    let mut by_kind: Vec<(Kind, Vec<Draft>)> = Vec::new();
+    // Each file's drafts, grouped by kind in input order, then moved once into one vector
+    // per kind of exactly the right size (at 115,000 drafts a doubling vector would hold
+    // twice their size for a moment).
+    let mut per_file: Vec<(Kind, Vec<Vec<Draft>>)> = Vec::new();
     for r in parsed {
         let (kind, p, detected, file) = r?;
         outcome.summary.read += p.read;
@@ -225,11 +229,21 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         }
         outcome.encodings.push((file, detected));
         outcome.issues.extend(p.issues);
-        match by_kind.iter_mut().find(|(k, _)| k.name() == kind.name()) {
-            Some((_, v)) => v.extend(p.drafts),
-            None => by_kind.push((kind, p.drafts)),
+        match per_file.iter_mut().find(|(k, _)| k.name() == kind.name()) {
+            Some((_, v)) => v.push(p.drafts),
+            None => per_file.push((kind, vec![p.drafts])),
         }
     }
+    let by_kind: Vec<(Kind, Vec<Draft>)> = per_file
+        .into_iter()
+        .map(|(kind, files)| {
+            let mut all = Vec::with_capacity(files.iter().map(Vec::len).sum());
+            for f in files {
+                all.extend(f);
+            }
+            (kind, all)
+        })
+        .collect();
 
     if let Some(cats) = &categories {
         for (k, drafts) in &by_kind {
@@ -252,28 +266,30 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
     let today = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let mut files_out: Vec<(String, String)> = Vec::new();
+    let mut files_out: Vec<Planned> = Vec::new();
+    let mut new_records: Vec<NewRecords> = Vec::new();
     for (kind, drafts) in by_kind {
-        plan_kind(
+        let slot = new_records.len();
+        new_records.push(plan_kind(
             &kind,
             drafts,
+            slot,
             &index,
             &existing,
             args.city.as_deref(),
             today,
             &mut outcome,
             &mut files_out,
-        );
+        ));
     }
 
     // Spliced files (updated, closed) mix the municipality's text with ours: each must still
     // be YAML before anything is written. New files come from the emitter alone, whose output
     // the tests parse with the loader; checking 115,000 of them would double the import time.
-    let fresh: HashSet<&str> = outcome.added.iter().map(String::as_str).collect();
-    files_out
-        .par_iter()
-        .filter(|(id, _)| !fresh.contains(id.as_str()))
-        .try_for_each(|(id, text)| merge::check_yaml(id, text))?;
+    files_out.par_iter().try_for_each(|f| match f {
+        Planned::Spliced { id, text } => merge::check_yaml(id, text),
+        Planned::New { .. } => Ok(()),
+    })?;
     outcome.summary.warnings = outcome.issues.iter().filter(|i| i.skip.is_none()).count();
     for i in &outcome.issues {
         if let Some(s) = i.skip {
@@ -281,31 +297,80 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         }
     }
     if !args.dry_run && !files_out.is_empty() {
-        merge::write_all(&resources, &files_out)?;
-        outcome.written = files_out.into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<&str> = files_out
+            .iter()
+            .map(|f| match f {
+                Planned::Spliced { id, .. } => id.as_str(),
+                Planned::New { slot, draft } => new_records[*slot].drafts[*draft].id.as_str(),
+            })
+            .collect();
+        // A new record's text is made on the thread that writes it, so 115,000 finished
+        // files never sit in memory at once.
+        merge::write_all(&resources, &ids, |i| match &files_out[i] {
+            Planned::Spliced { text, .. } => Cow::Borrowed(text.as_str()),
+            Planned::New { slot, draft } => {
+                let n = &new_records[*slot];
+                Cow::Owned(merge::new_file(
+                    &n.drafts[*draft],
+                    &n.dataset,
+                    &n.title,
+                    &n.fields,
+                    today,
+                ))
+            }
+        })?;
+        outcome.written = ids.into_iter().map(str::to_string).collect();
     }
     Ok(outcome)
+}
+
+/// A file an import will write.
+enum Planned {
+    /// An existing record with the dataset's blocks spliced in (made and checked before
+    /// anything is written).
+    Spliced { id: String, text: String },
+    /// A new record: `NewRecords[slot].drafts[draft]`, made into text only when written.
+    New { slot: usize, draft: usize },
+}
+
+/// One dataset kind's drafts, and what its new records' files say about their origin.
+struct NewRecords {
+    dataset: String,
+    title: String,
+    fields: Vec<String>,
+    drafts: Vec<Draft>,
+}
+
+/// How a row meets an existing record, decided in input order.
+struct Update<'e> {
+    existing: &'e Existing,
+    draft: usize,
+    owned: Vec<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
 fn plan_kind(
     kind: &Kind,
     drafts: Vec<Draft>,
+    slot: usize,
     index: &merge::Index,
     existing: &[Existing],
     city: Option<&str>,
     today: NaiveDate,
     outcome: &mut Outcome,
-    files_out: &mut Vec<(String, String)>,
-) {
+    files_out: &mut Vec<Planned>,
+) -> NewRecords {
     let dataset = kind.name().to_string();
     let fields = kind.fields();
-    let mut seen_ids: HashMap<String, String> = HashMap::new();
-    let mut seen_sources: HashSet<String> = HashSet::new();
-    let mut scopes: HashSet<String> = HashSet::new();
-    // Parsed in parallel per file; merged in input order so messages are stable.
-    for d in drafts {
-        if let Some(other) = seen_ids.get(&d.id)
+    let mut seen_ids: HashMap<&str, &str> = HashMap::with_capacity(drafts.len());
+    let mut seen_sources: HashSet<&str> = HashSet::with_capacity(drafts.len());
+    let mut scopes: HashSet<&str> = HashSet::new();
+    // `None`: a new record; `Some(i)`: updates[i].
+    let mut steps: Vec<(usize, Option<usize>)> = Vec::with_capacity(drafts.len());
+    let mut updates: Vec<Update> = Vec::new();
+    // Parsed in parallel per file; decided in input order so messages are stable.
+    for (i, d) in drafts.iter().enumerate() {
+        if let Some(other) = seen_ids.get(d.id.as_str())
             && *other != d.source_id
         {
             outcome.issues.push(Issue {
@@ -317,7 +382,7 @@ fn plan_kind(
             });
             continue;
         }
-        if !seen_sources.insert(d.source_id.clone()) {
+        if !seen_sources.insert(d.source_id.as_str()) {
             outcome.issues.push(Issue {
                 file: d.file.clone(),
                 row: d.line,
@@ -327,8 +392,8 @@ fn plan_kind(
             });
             continue;
         }
-        seen_ids.insert(d.id.clone(), d.source_id.clone());
-        scopes.insert(d.scope.clone());
+        seen_ids.insert(d.id.as_str(), d.source_id.as_str());
+        scopes.insert(d.scope.as_str());
         let found = index
             .by_source
             .get(&(dataset.as_str(), d.source_id.as_str()))
@@ -341,18 +406,12 @@ fn plan_kind(
                     .as_ref()
                     .map(|s| s.fields.clone())
                     .unwrap_or_else(|| fields.clone());
-                let d = Draft {
-                    id: e.id.clone(),
-                    ..d
-                };
-                match merge::updated_file(e, &d, &dataset, &owned, today) {
-                    Some(text) => {
-                        outcome.summary.updated += 1;
-                        outcome.updated.push(e.id.clone());
-                        files_out.push((e.id.clone(), text));
-                    }
-                    None => outcome.summary.unchanged += 1,
-                }
+                steps.push((i, Some(updates.len())));
+                updates.push(Update {
+                    existing: e,
+                    draft: i,
+                    owned,
+                });
             }
             None => {
                 if let Some(e) = index.by_id.get(d.id.as_str()) {
@@ -373,12 +432,32 @@ fn plan_kind(
                     });
                     continue;
                 }
+                steps.push((i, None));
+            }
+        }
+    }
+    // Splicing a record is independent of every other: on a re-import of 115,000 records it
+    // is most of the work, so it runs on every core; the results are taken in input order.
+    let spliced: Vec<Option<String>> = updates
+        .par_iter()
+        .map(|u| merge::updated_file(u.existing, &drafts[u.draft], &dataset, &u.owned, today))
+        .collect();
+    let mut spliced = spliced.into_iter();
+    for (i, update) in steps {
+        match update {
+            Some(u) => match spliced.next().flatten() {
+                Some(text) => {
+                    let id = updates[u].existing.id.clone();
+                    outcome.summary.updated += 1;
+                    outcome.updated.push(id.clone());
+                    files_out.push(Planned::Spliced { id, text });
+                }
+                None => outcome.summary.unchanged += 1,
+            },
+            None => {
                 outcome.summary.added += 1;
-                outcome.added.push(d.id.clone());
-                files_out.push((
-                    d.id.clone(),
-                    merge::new_file(&d, &dataset, kind.title(), &fields, today),
-                ));
+                outcome.added.push(drafts[i].id.clone());
+                files_out.push(Planned::New { slot, draft: i });
             }
         }
     }
@@ -387,8 +466,8 @@ fn plan_kind(
         let Some(s) = &e.source else { continue };
         if s.dataset != dataset
             || e.closed
-            || seen_sources.contains(&s.id)
-            || !scopes.contains(&kind.scope_of(&s.id))
+            || seen_sources.contains(s.id.as_str())
+            || !scopes.contains(kind.scope_of(&s.id).as_str())
         {
             continue;
         }
@@ -400,7 +479,16 @@ fn plan_kind(
         }
         outcome.summary.closed += 1;
         outcome.closed.push(e.id.clone());
-        files_out.push((e.id.clone(), merge::closed_file(e, today)));
+        files_out.push(Planned::Spliced {
+            id: e.id.clone(),
+            text: merge::closed_file(e, today),
+        });
+    }
+    NewRecords {
+        title: kind.title().to_string(),
+        dataset,
+        fields,
+        drafts,
     }
 }
 

@@ -4,7 +4,7 @@
 //! rows and are reported as such.
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Input, Kind, Parsed, place, resource_id};
 use crate::import::ImportError;
@@ -45,7 +45,96 @@ struct Collection {
 struct Feature {
     geometry: Option<Geometry>,
     #[serde(default)]
-    properties: Map<String, Value>,
+    properties: Props,
+}
+
+/// The properties the import reads, by their position in `PROPS`; every other one is
+/// skipped unread instead of building a map of all of them (115,000 features of about 17
+/// properties in the national file).
+#[derive(Default)]
+struct Props([Option<Value>; PROPS.len()]);
+
+const PROPS: [&str; 17] = [
+    "都道府県名及び市町村名",
+    "共通ID",
+    "施設・場所名",
+    "住所",
+    "指定避難所との住所同一",
+    "受入対象者",
+    "その他市町村長が必要と認める事項",
+    "指定緊急避難場所との住所同一",
+    "備考",
+    HAZARDS[0],
+    HAZARDS[1],
+    HAZARDS[2],
+    HAZARDS[3],
+    HAZARDS[4],
+    HAZARDS[5],
+    HAZARDS[6],
+    HAZARDS[7],
+];
+
+/// A property name, as its position in `PROPS` (`None` for one the import does not read).
+struct PropKey(Option<usize>);
+
+impl<'de> Deserialize<'de> for PropKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = PropKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<PropKey, E> {
+                Ok(PropKey(PROPS.iter().position(|k| *k == v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Props {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PropsVisitor;
+        impl<'de> serde::de::Visitor<'de> for PropsVisitor {
+            type Value = Props;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Props, A::Error> {
+                let mut out = Props::default();
+                while let Some(PropKey(k)) = map.next_key()? {
+                    match k {
+                        // A repeated name: the last one counts, as in a JSON object map.
+                        Some(i) => out.0[i] = Some(map.next_value()?),
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(PropsVisitor)
+    }
+}
+
+impl Props {
+    /// The property as text: a string as it is, a number as JSON writes it, else empty.
+    fn get(&self, key: &str) -> String {
+        let i = PROPS
+            .iter()
+            .position(|k| *k == key)
+            .expect("every property read is listed in PROPS");
+        match &self.0[i] {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -66,12 +155,8 @@ pub fn detect(text: &str) -> Option<Kind> {
     }
 }
 
-fn prop(p: &Map<String, Value>, key: &str) -> String {
-    match p.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
+fn prop(p: &Props, key: &str) -> String {
+    p.get(key)
 }
 
 pub fn parse(input: &Input, towns: &TownTable, which: Which) -> Result<Parsed, ImportError> {
