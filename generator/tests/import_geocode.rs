@@ -55,17 +55,31 @@ fn aichi_test_addresses_find_their_town_near_the_expected_point() {
                 );
                 // The table stops at the 町字; the suite sometimes goes on to the 小字
                 // (「広路町字石坂」 for 「広路町」).
-                assert!(c.town.starts_with(&p.town), "{}: {} ≠ {}", c.address, p.town, c.town);
+                assert!(
+                    c.town.starts_with(&p.town),
+                    "{}: {} ≠ {}",
+                    c.address,
+                    p.town,
+                    c.town
+                );
                 // The expected point is the address's own; the 町字 point is within its town
                 // (a few km at most). Read the other way round (lat as lng) it would be ~100 km off.
                 let km = ((p.lat - c.lat).powi(2) + (p.lon - c.lng).powi(2)).sqrt() * 111.0;
-                assert!(km < 5.0, "{}: {km:.1} km from the expected point", c.address);
+                assert!(
+                    km < 5.0,
+                    "{}: {km:.1} km from the expected point",
+                    c.address
+                );
             }
             None => misses.push(c.address.clone()),
         }
     }
     // Every row is found, 「弥富町」 too (Geolonia writes 「彌富町」).
-    assert!(misses.is_empty(), "found {found} of {}; misses: {misses:?}", cases.len());
+    assert!(
+        misses.is_empty(),
+        "found {found} of {}; misses: {misses:?}",
+        cases.len()
+    );
 }
 
 #[test]
@@ -73,7 +87,10 @@ fn geolonia_quirks_old_kanji_and_gun_in_file_names() {
     let t = TownTable::aichi();
     // Geolonia writes 「鍜治ケ一色」 (old form); addresses write 鍛治ヶ一色.
     let p = t.locate("愛知県北名古屋市鍛治ヶ一色１２３").unwrap();
-    assert_eq!((p.city.as_str(), p.town.as_str()), ("北名古屋市", "鍜治ケ一色"));
+    assert_eq!(
+        (p.city.as_str(), p.town.as_str()),
+        ("北名古屋市", "鍜治ケ一色")
+    );
     // The file is 西春日井郡豊山町.json; GSI addresses leave 郡 out.
     let a = t.locate("愛知県豊山町大字豊場字八反107").unwrap();
     assert_eq!(a.city, "西春日井郡豊山町");
@@ -84,9 +101,13 @@ fn geolonia_quirks_old_kanji_and_gun_in_file_names() {
 fn a_town_listed_once_per_koaza_gets_one_point_the_towns_own() {
     // Geolonia's 豊明市.json lists 阿野町 with an empty 小字 (35.044668, 137.012116) and again
     // for 三本木, 上畑田, 上石田 …; the table keeps one point per 町字, the one without 小字.
-    let p = TownTable::aichi().locate("愛知県豊明市阿野町三本木1").unwrap();
+    let p = TownTable::aichi()
+        .locate("愛知県豊明市阿野町三本木1")
+        .unwrap();
     assert_eq!(p.town, "阿野町");
     assert_eq!((p.lat, p.lon), (35.044668, 137.012116));
-    let q = TownTable::aichi().locate("愛知県豊明市阿野町上石田5").unwrap();
+    let q = TownTable::aichi()
+        .locate("愛知県豊明市阿野町上石田5")
+        .unwrap();
     assert_eq!(p, q);
 }

@@ -241,7 +241,10 @@ fn a_file_imported_twice_in_one_run_is_reported_once_as_duplicate() {
 fn one_site_split_into_two_records_at_the_same_point_stays_two_records() {
     // 東海市: 「三ツ池小学校　グラウンド」 and 「三ツ池小学校　体育館」, same coordinates.
     let c = content_dir();
-    let o = run(&args(c.path(), &[fixture("gsi-emergency-232220-slice.json")]));
+    let o = run(&args(
+        c.path(),
+        &[fixture("gsi-emergency-232220-slice.json")],
+    ));
     assert_eq!(o.summary.added, 2);
     let a = yaml(c.path(), "gsi-emergency-e2322200003201");
     let b = yaml(c.path(), "gsi-emergency-e2322200003202");
@@ -265,7 +268,10 @@ fn conditions_in_remarks_full_width_addresses_and_nationwide_numbers() {
     // 岡崎市: 「2階以上」 in 備考 is shown with the record.
     let v = yaml(c.path(), "gsi-emergency-e2320200005201");
     assert!(
-        v["description"].as_str().unwrap().contains("- 備考: 2階以上"),
+        v["description"]
+            .as_str()
+            .unwrap()
+            .contains("- 備考: 2階以上"),
         "{:?}",
         v["description"]
     );
@@ -273,10 +279,7 @@ fn conditions_in_remarks_full_width_addresses_and_nationwide_numbers() {
     assert_eq!(v["source"]["id"].as_str(), Some("E2320200005201"));
     // 常滑市: 「愛知県常滑市栄町３地内」 → half-width digits, the 町字 found.
     let t = yaml(c.path(), "gsi-emergency-e2321600006201");
-    assert_eq!(
-        t["address"]["text"].as_str(),
-        Some("愛知県常滑市栄町3地内")
-    );
+    assert_eq!(t["address"]["text"].as_str(), Some("愛知県常滑市栄町3地内"));
     assert_eq!(t["address"]["town"].as_str(), Some("栄町三丁目"));
     assert_eq!(t["location"]["approximate"].as_bool(), Some(false));
 }
@@ -295,7 +298,10 @@ fn sites_in_another_town_keep_their_own_address_and_point() {
     );
     a.city = Some("清須市".into());
     let o = run(&a);
-    assert_eq!(o.summary.added, 22, "every row of 清須市's file, あま市's site included");
+    assert_eq!(
+        o.summary.added, 22,
+        "every row of 清須市's file, あま市's site included"
+    );
     let v = yaml(c.path(), "gsi-shelter-e2323300001111");
     assert_eq!(
         v["address"]["text"].as_str(),

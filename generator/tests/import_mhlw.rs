@@ -198,7 +198,10 @@ fn a_building_name_that_repeats_the_name_or_the_address_is_not_added_twice() {
     let v = yaml(c.path(), "kaigo-520-0150480051");
     let addr = v["address"]["text"].as_str().unwrap();
     assert_eq!(addr.matches("手稲あんじゅ").count(), 1, "{addr}");
-    assert!(addr.starts_with("北海道札幌市手稲区稲穂5条2丁目6番1号"), "{addr}");
+    assert!(
+        addr.starts_with("北海道札幌市手稲区稲穂5条2丁目6番1号"),
+        "{addr}"
+    );
     let v = yaml(c.path(), "kaigo-520-0150280055");
     let addr = v["address"]["text"].as_str().unwrap();
     assert_eq!(addr.matches("セージュ新ことに").count(), 1, "{addr}");

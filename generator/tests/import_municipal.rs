@@ -37,7 +37,10 @@ fn kumamoto_hospitals_flags_become_tags_and_era_dates_iso() {
         .filter_map(|t| t.as_str())
         .collect();
     assert_eq!(&tags[..3], ["内科", "呼吸器内科", "循環器内科"]);
-    assert!(tags.contains(&"整形外科") && !tags.contains(&"眼科"), "{tags:?}");
+    assert!(
+        tags.contains(&"整形外科") && !tags.contains(&"眼科"),
+        "{tags:?}"
+    );
     let d = v["description"].as_str().unwrap();
     // 「令和 02年05月01日」 (era with padding).
     assert!(d.contains("- 開設年月日: 2020-05-01"), "{d}");
@@ -142,7 +145,10 @@ fn takamatsu_elderly_facilities_with_line_breaks_inside_quotes() {
     // Four records on six physical lines.
     assert_eq!((o.summary.read, o.summary.added), (4, 4));
     let v = yaml(c.path(), "takamatsu-elderly-43");
-    assert_eq!(v["name"].as_str(), Some("地域密着型特別養護老人ホーム　胡蝶の夢"));
+    assert_eq!(
+        v["name"].as_str(),
+        Some("地域密着型特別養護老人ホーム　胡蝶の夢")
+    );
     assert!(
         v["description"].as_str().unwrap().contains(
             "- service: 地域密着型介護老人福祉施設入所者生活介護 （地域密着型特別養護老人ホーム）"
@@ -182,7 +188,10 @@ fn takamatsu_toilets_with_yes_no_flags() {
 
 #[test]
 fn suzu_shelters_keep_the_capacity_written_in_a_remark() {
-    let (c, o) = with_mapping("ishikawa-suzu-shelter.csv", "ishikawa-suzu-shelter-mapping.yaml");
+    let (c, o) = with_mapping(
+        "ishikawa-suzu-shelter.csv",
+        "ishikawa-suzu-shelter-mapping.yaml",
+    );
     assert_eq!(o.summary.added, 3);
     let v = yaml(c.path(), "suzu-shelter-1");
     assert_eq!(v["categories"][0].as_str(), Some("shelter"));
@@ -198,7 +207,10 @@ fn suzu_shelters_keep_the_capacity_written_in_a_remark() {
 
 #[test]
 fn takamatsu_old_hospital_file_with_two_metadata_lines() {
-    let (c, o) = with_mapping("takamatsu-hospital-old.csv", "takamatsu-hospital-old-mapping.yaml");
+    let (c, o) = with_mapping(
+        "takamatsu-hospital-old.csv",
+        "takamatsu-hospital-old-mapping.yaml",
+    );
     // Line 1 is `#LINK,,,…`, line 2 the `#property` header: neither is a record.
     assert_eq!((o.summary.read, o.summary.added), (2, 2));
     assert!(o.issues.is_empty(), "{:?}", o.issues);

@@ -440,7 +440,10 @@ fn a_clinic_list_with_a_two_row_header_era_dates_and_local_phone_numbers() {
 fn a_disaster_hospital_list_is_read_as_medical_with_bracketed_area_codes() {
     // 石川県 災害拠点病院: 病院名, 二次医療圏 and phones as 「(076)237-8211」.
     let c = content_dir();
-    let o = run(&args(c.path(), &[fixture("ishikawa-disaster-hospital.csv")]));
+    let o = run(&args(
+        c.path(),
+        &[fixture("ishikawa-disaster-hospital.csv")],
+    ));
     assert_eq!(o.summary.added, 10);
     let v = by_name(c.path(), "石川県立中央病院");
     assert_eq!(v["source"]["dataset"].as_str(), Some("std-medical"));
@@ -457,4 +460,24 @@ fn a_disaster_hospital_list_is_read_as_medical_with_bracketed_area_codes() {
         Some("0761-22-7111")
     );
     load(c.path());
+}
+
+#[test]
+fn sites_at_identical_coordinates_stay_separate_records() {
+    // 石川県 指定緊急避難場所: 「あすなろ公園」 under two IDs at one point, and two different
+    // 七尾市 sites given the very same point. Each ID is its own record at the given point.
+    let c = content_dir();
+    let o = run(&args(c.path(), &[fixture("ishikawa-evacuation.csv")]));
+    assert!(o.issues.iter().all(|i| i.skip != Some(Skip::Duplicate)));
+    let a = yaml(c.path(), "emergency-170003-cc0000000314");
+    let b = yaml(c.path(), "emergency-170003-cc0000000713");
+    assert_eq!(a["name"].as_str(), Some("あすなろ公園"));
+    assert_eq!(
+        (a["name"].clone(), a["location"].clone()),
+        (b["name"].clone(), b["location"].clone())
+    );
+    let x = yaml(c.path(), "emergency-170003-cc0000000546");
+    let y = yaml(c.path(), "emergency-170003-cc0000000556");
+    assert_ne!(x["name"], y["name"]);
+    assert_eq!(x["location"], y["location"]);
 }

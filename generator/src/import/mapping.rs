@@ -585,8 +585,12 @@ impl Mapping {
                 .iter()
                 .filter_map(|(n, i)| {
                     // A line break inside a cell is where the spreadsheet wrapped the text.
-                    text::free(r.get(Some(*i)))
-                        .map(|v| format!("- {n}: {}", v.split('\n').map(str::trim).collect::<Vec<_>>().join(" ")))
+                    text::free(r.get(Some(*i))).map(|v| {
+                        format!(
+                            "- {n}: {}",
+                            v.split('\n').map(str::trim).collect::<Vec<_>>().join(" ")
+                        )
+                    })
                 })
                 .collect();
             for (n, i) in &date_c {
@@ -601,14 +605,19 @@ impl Mapping {
                             file,
                             line,
                             n.as_str(),
-                            format!("「{raw}」は日付として読めないため、説明に書かれたとおり載せました"),
+                            format!(
+                                "「{raw}」は日付として読めないため、説明に書かれたとおり載せました"
+                            ),
                         );
                         lines.push(format!("- {n}: {raw}"));
                     }
                 }
             }
             if local_phone {
-                lines.push(format!("- {}（市外局番なし）: {raw_phone}", t.name(tel_c, "電話番号")));
+                lines.push(format!(
+                    "- {}（市外局番なし）: {raw_phone}",
+                    t.name(tel_c, "電話番号")
+                ));
             }
             let description = (!lines.is_empty()).then(|| lines.join("\n"));
             let notes: Vec<String> = sched_c

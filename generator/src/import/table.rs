@@ -188,11 +188,13 @@ fn join_sub_header(header: &[String], sub: &Row) -> Option<Vec<String>> {
     if !label(0).is_empty() {
         return None;
     }
-    let labelled: Vec<usize> = (0..sub.cells.len()).filter(|&i| !label(i).is_empty()).collect();
+    let labelled: Vec<usize> = (0..sub.cells.len())
+        .filter(|&i| !label(i).is_empty())
+        .collect();
     if labelled.len() < 2
-        || labelled
-            .iter()
-            .any(|&i| crate::import::text::number(label(i)).is_some() || label(i).chars().count() > 12)
+        || labelled.iter().any(|&i| {
+            crate::import::text::number(label(i)).is_some() || label(i).chars().count() > 12
+        })
     {
         return None;
     }
@@ -290,7 +292,15 @@ mod tests {
         .unwrap();
         assert_eq!(
             t.columns,
-            ["診療所名", "電話", "病床数_一般", "病床数_療養", "病床数_計", "開設年月日", ""]
+            [
+                "診療所名",
+                "電話",
+                "病床数_一般",
+                "病床数_療養",
+                "病床数_計",
+                "開設年月日",
+                ""
+            ]
         );
         assert_eq!((t.rows.len(), t.rows[0].line), (1, 3));
         // A first data row is never taken for a second header row.

@@ -246,7 +246,12 @@ pub fn clock(s: &str) -> Option<String> {
     let t = n.trim().replace('時', ":").replace('分', "");
     let t = t.trim_end_matches(':');
     let parts: Vec<&str> = t.split(':').collect();
-    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.is_empty()
+        || parts.len() > 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let h: u32 = parts[0].parse().ok()?;
@@ -291,9 +296,9 @@ pub fn date(s: &str) -> Option<chrono::NaiveDate> {
         .collect();
     // Only separators may sit between the numbers (年 月 日 . / - and spaces).
     if groups.len() != 3
-        || rest
-            .chars()
-            .any(|c| !c.is_ascii_digit() && !matches!(c, '年' | '月' | '日' | '.' | '/' | '-' | ' '))
+        || rest.chars().any(|c| {
+            !c.is_ascii_digit() && !matches!(c, '年' | '月' | '日' | '.' | '/' | '-' | ' ')
+        })
     {
         return None;
     }
