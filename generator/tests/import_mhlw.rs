@@ -218,3 +218,31 @@ fn one_place_under_two_office_numbers_is_two_records_at_one_point() {
     assert_eq!(a["location"], b["location"]);
     assert_ne!(a["source"]["id"], b["source"]["id"]);
 }
+
+#[test]
+fn a_phone_number_without_area_code_is_kept_in_the_description_not_guessed() {
+    let c = content_dir();
+    let f = fixture("mhlw-kaigo-160-phones.csv");
+    let o = run(&args(c.path(), std::slice::from_ref(&f)));
+    assert_eq!(o.summary.added, 2);
+    // 「242-8123」: no 市外局番 and the file does not say which; not in `phone`, kept as written.
+    let v = yaml(c.path(), "kaigo-160-3510117744");
+    assert!(v.get("phone").is_none());
+    assert!(
+        v["description"]
+            .as_str()
+            .unwrap()
+            .contains("- 電話番号（市外局番なし）: 242-8123"),
+        "{:?}",
+        v["description"]
+    );
+    let i = issue(&o, line_of(&f, "3510117744"), "市外局番").unwrap();
+    assert_eq!((i.column.as_str(), i.skip), ("電話番号", None));
+    // 「キャンバス(半日型)025」 is no phone number: left empty, reported.
+    assert!(
+        yaml(c.path(), "kaigo-160-1570202422")
+            .get("phone")
+            .is_none()
+    );
+    assert!(issue(&o, line_of(&f, "1570202422"), "電話番号として読めない").is_some());
+}

@@ -538,22 +538,13 @@ impl Mapping {
                 towns,
             );
             let tel_c = col(&f.phone);
-            let raw_phone = r.get(tel_c).trim();
-            // A number without 市外局番 (大分市's 「554-4111」) is not a callable number on
-            // its own, and the file does not say which area code it means: it is kept as
-            // written in the description, never completed by guess.
-            let local_phone = matches!(text::phone(raw_phone), Err(text::PhoneProblem::NoAreaCode));
-            let phone = if local_phone {
-                out.warn(
-                    file,
-                    line,
-                    t.name(tel_c, "電話番号"),
-                    format!("「{raw_phone}」に市外局番がないため、電話番号欄には入れず、説明にそのまま載せました"),
-                );
-                None
-            } else {
-                checked_phone(&mut out, file, line, &t.name(tel_c, "電話番号"), raw_phone)
-            };
+            let (phone, local_phone) = checked_phone(
+                &mut out,
+                file,
+                line,
+                &t.name(tel_c, "電話番号"),
+                r.get(tel_c),
+            );
             let url_c = col(&f.url);
             let raw_url = r.get(url_c).trim();
             let mut email = text::non_empty(r.get(col(&f.email))).filter(|e| e.contains('@'));
@@ -613,12 +604,7 @@ impl Mapping {
                     }
                 }
             }
-            if local_phone {
-                lines.push(format!(
-                    "- {}（市外局番なし）: {raw_phone}",
-                    t.name(tel_c, "電話番号")
-                ));
-            }
+            lines.extend(local_phone);
             let description = (!lines.is_empty()).then(|| lines.join("\n"));
             let notes: Vec<String> = sched_c
                 .iter()

@@ -219,7 +219,7 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
             address.as_mut(),
             towns,
         );
-        let phone = checked_phone(
+        let (phone, local_phone) = checked_phone(
             &mut out,
             file,
             line,
@@ -265,6 +265,7 @@ pub fn parse(input: &Input, towns: &TownTable) -> Result<Parsed, ImportError> {
         if let Some(n) = text::free(r.get(note_c)) {
             lines.push(format!("- 備考: {n}"));
         }
+        lines.extend(local_phone);
         let schedule_note = match (text::free(r.get(days_c)), text::free(r.get(days_note_c))) {
             (Some(d), Some(n)) => Some(format!("利用できる曜日: {}。{n}", d.replace(',', "・"))),
             (Some(d), None) => Some(format!("利用できる曜日: {}", d.replace(',', "・"))),

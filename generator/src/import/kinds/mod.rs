@@ -207,40 +207,40 @@ pub fn detect(text: &str) -> Option<Kind> {
     None
 }
 
-/// Reads a phone number; one the file gives without 市外局番, or that is no phone number at
-/// all, is left empty with a warning naming the row and column, so the row is kept.
+/// Reads a phone number. One the file gives without 市外局番 (大分市's 「554-4111」) is no
+/// number to dial on its own, and the file does not say which area code it means: it is kept
+/// as written in a description line (the second value), never completed by guess. One that is
+/// no phone number at all is left empty. Either way a warning names the row and column, and the
+/// row is kept.
 pub fn checked_phone(
     parsed: &mut Parsed,
     file: &Arc<str>,
     row: u64,
     column: &str,
     raw: &str,
-) -> Option<String> {
+) -> (Option<String>, Option<String>) {
+    let raw = raw.trim();
     match text::phone(raw) {
-        Ok(p) => p,
+        Ok(p) => (p, None),
         Err(text::PhoneProblem::NoAreaCode) => {
             parsed.warn(
                 file,
                 row,
                 column,
                 format!(
-                    "「{}」に市外局番がないため、電話番号を空にしました",
-                    raw.trim()
+                    "「{raw}」に市外局番がないため、電話番号欄には入れず、説明にそのまま載せました"
                 ),
             );
-            None
+            (None, Some(format!("- {column}（市外局番なし）: {raw}")))
         }
         Err(text::PhoneProblem::NotAPhoneNumber) => {
             parsed.warn(
                 file,
                 row,
                 column,
-                format!(
-                    "「{}」は電話番号として読めないため、空にしました",
-                    raw.trim()
-                ),
+                format!("「{raw}」は電話番号として読めないため、空にしました"),
             );
-            None
+            (None, None)
         }
     }
 }
