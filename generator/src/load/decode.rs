@@ -108,9 +108,20 @@ impl<'f> Ctx<'f> {
             );
             return None;
         };
+        // The first entry of each known key, to name its line when the key is repeated
+        // (without scanning the earlier entries for every key).
+        let mut on_stack = [None::<usize>; 32];
+        let mut on_heap = Vec::new();
+        let first_of: &mut [Option<usize>] = if known.len() <= on_stack.len() {
+            &mut on_stack[..known.len()]
+        } else {
+            on_heap.resize(known.len(), None);
+            &mut on_heap
+        };
         for (i, (key, _)) in entries.iter().enumerate() {
+            let k = known.iter().position(|k| *k == key.name);
             // Field paths are built only for a key that is reported.
-            if !known.contains(&key.name.as_str()) {
+            let Some(k) = k else {
                 let s = suggest(&key.name, known.iter().copied());
                 self.error_suggest(
                     key.pos,
@@ -118,15 +129,18 @@ impl<'f> Ctx<'f> {
                     "不明な項目です。",
                     s.map(str::to_owned),
                 );
-            } else if let Some((first, _)) = entries[..i].iter().find(|(k, _)| k.name == key.name) {
-                self.error(
+                continue;
+            };
+            match first_of[k] {
+                None => first_of[k] = Some(i),
+                Some(first) => self.error(
                     key.pos,
                     &join(field, &key.name),
                     format!(
                         "同じ項目が2回書かれています（{}行目にもあります）。",
-                        first.pos.line
+                        entries[first].0.pos.line
                     ),
-                );
+                ),
             }
         }
         Some(MapView {

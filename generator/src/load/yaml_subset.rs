@@ -29,6 +29,7 @@ pub fn parse(src: &str, line_offset: usize) -> Option<Node> {
         i: 0,
         line: 1 + line_offset,
         line_start: 0,
+        counted: (0, 0),
         depth: 0,
     };
     r.skip_blank_lines()?;
@@ -45,6 +46,10 @@ struct Reader<'a> {
     i: usize,
     line: usize,
     line_start: usize,
+    /// A byte offset on the current line and the characters before it: positions are
+    /// asked for left to right, so each line is counted once (a long flow list stays
+    /// linear).
+    counted: (usize, usize),
     depth: usize,
 }
 
@@ -58,11 +63,19 @@ impl Reader<'_> {
     }
 
     /// Line and column (in characters) of byte `at` on the current line.
-    fn pos(&self, at: usize) -> Pos {
-        let col = self.s[self.line_start..at]
-            .iter()
-            .filter(|b| (**b as i8) >= -0x40)
-            .count();
+    fn pos(&mut self, at: usize) -> Pos {
+        let (from, before) = if self.counted.0 <= at {
+            self.counted
+        } else {
+            (self.line_start, 0)
+        };
+        // Characters are counted as bytes that do not continue a UTF-8 sequence.
+        let col = before
+            + self.s[from..at]
+                .iter()
+                .filter(|b| (**b as i8) >= -0x40)
+                .count();
+        self.counted = (at, col);
         Pos {
             line: self.line,
             col: col + 1,
@@ -74,6 +87,7 @@ impl Reader<'_> {
         self.i += 1;
         self.line += 1;
         self.line_start = self.i;
+        self.counted = (self.i, 0);
     }
 
     /// Spaces at the start of the current line (the reader is at its start).
@@ -474,6 +488,14 @@ mod tests {
             note: 'it''s'\n";
         assert!(check(corpus));
         assert!(check(imported));
+    }
+
+    #[test]
+    fn a_long_line_is_read_with_its_columns() {
+        // Columns are counted once per line, so a file-sized flow list stays cheap.
+        let items: Vec<String> = (0..20_000).map(|i| format!("湯{i}")).collect();
+        let src = format!("id: x\ntags: [{}]\n", items.join(", "));
+        assert!(check(&src));
     }
 
     #[test]
