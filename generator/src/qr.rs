@@ -31,11 +31,22 @@ pub fn modules(data: &str) -> Option<(Vec<Color>, usize)> {
     Some((canvas.into_colors(), usize::try_from(version.width()).ok()?))
 }
 
+/// Appends `n` in decimal. Path numbers are module counts (below 200 for any URL-sized
+/// code), so one or two digits are written directly and larger ones go through `itoa`.
+fn push_num(d: &mut Vec<u8>, n: usize) {
+    if n < 10 {
+        d.push(b'0' + n as u8);
+    } else if n < 100 {
+        d.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+    } else {
+        d.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
+}
+
 /// The path data of the dark modules: one stroke per horizontal run, centred on the
 /// row (`y + 0.5`) so that a stroke one unit wide covers the row's squares exactly.
 fn path_data(colors: &[Color], width: usize) -> String {
-    let mut d = String::with_capacity(width * width / 2);
-    let mut num = itoa::Buffer::new();
+    let mut d = Vec::with_capacity(width * width);
     // Pen position after the previous run: (x at its end, row).
     let mut pen: Option<(usize, usize)> = None;
     for (y, row) in colors.chunks(width).enumerate() {
@@ -51,27 +62,32 @@ fn path_data(colors: &[Color], width: usize) -> String {
             }
             match pen {
                 None => {
-                    d.push('M');
-                    d.push_str(num.format(start + QUIET));
-                    d.push(' ');
-                    d.push_str(num.format(y + QUIET));
-                    d.push_str(".5");
+                    d.push(b'M');
+                    push_num(&mut d, start + QUIET);
+                    d.push(b' ');
+                    push_num(&mut d, y + QUIET);
+                    d.extend_from_slice(b".5");
                 }
                 Some((px, py)) => {
-                    d.push('m');
-                    // May be negative: the first run of a row starts left of the
-                    // previous row's last run.
-                    d.push_str(num.format(start as isize - px as isize));
-                    d.push(' ');
-                    d.push_str(num.format(y - py));
+                    d.push(b'm');
+                    // Negative when a row's first run starts left of the previous
+                    // row's last run.
+                    if start < px {
+                        d.push(b'-');
+                        push_num(&mut d, px - start);
+                    } else {
+                        push_num(&mut d, start - px);
+                    }
+                    d.push(b' ');
+                    push_num(&mut d, y - py);
                 }
             }
-            d.push('h');
-            d.push_str(num.format(x - start));
+            d.push(b'h');
+            push_num(&mut d, x - start);
             pen = Some((x, y));
         }
     }
-    d
+    String::from_utf8(d).expect("ASCII digits and letters")
 }
 
 /// An inline `<svg>` encoding `url`; the stylesheet gives it its printed size. `label`

@@ -71,11 +71,25 @@ pub fn minify(source: &str) -> String {
 /// it scans bytes, not chars, and copies the text between special characters in
 /// slices: the five characters are ASCII, so a byte match never splits a UTF-8
 /// sequence, and Japanese text (three bytes a character) is copied without decoding.
+/// Most values hold none of them and are copied whole.
 pub fn escape_html(input: &str) -> String {
+    const fn table() -> [bool; 256] {
+        let mut t = [false; 256];
+        t[b'&' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'"' as usize] = true;
+        t[b'\'' as usize] = true;
+        t
+    }
+    const SPECIAL: [bool; 256] = table();
     let bytes = input.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
+        return input.to_owned();
+    };
     let mut out = String::with_capacity(input.len() + 16);
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
         let entity = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
