@@ -18,15 +18,16 @@ use serde::Deserialize;
 
 use crate::import::record::{Draft, FIELD_ORDER, plain_is_safe, scalar};
 
-/// One top-level block of a YAML file.
+/// One top-level block of a YAML file: slices of the file's text, or new text for the
+/// blocks an import replaces (a re-import of 115,000 records copies nothing it keeps).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
+pub struct Block<'a> {
     /// Comment and blank lines directly above the key.
-    pub lead: String,
+    pub lead: Cow<'a, str>,
     /// `None` for comments after the last key.
-    pub key: Option<String>,
+    pub key: Option<Cow<'a, str>>,
     /// The key line and its indented lines.
-    pub body: String,
+    pub body: Cow<'a, str>,
 }
 
 fn top_level_key(line: &str) -> Option<&str> {
@@ -41,38 +42,45 @@ fn top_level_key(line: &str) -> Option<&str> {
         .then_some(key)
 }
 
-pub fn split_blocks(text: &str) -> Vec<Block> {
+pub fn split_blocks(text: &str) -> Vec<Block<'_>> {
     let mut blocks: Vec<Block> = Vec::new();
-    let mut lead = String::new();
+    // Where the pending lead (comments, blank lines) and the last block's body begin.
+    let mut lead_start = 0;
+    let mut body_start = 0;
+    let mut pos = 0;
     for line in text.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
         if let Some(key) = top_level_key(line) {
             blocks.push(Block {
-                lead: std::mem::take(&mut lead),
-                key: Some(key.to_string()),
-                body: line.to_string(),
+                lead: Cow::Borrowed(&text[lead_start..start]),
+                key: Some(Cow::Borrowed(key)),
+                body: Cow::Borrowed(&text[start..pos]),
             });
+            lead_start = pos;
+            body_start = start;
         } else if line.starts_with('#') || line.trim().is_empty() {
-            lead.push_str(line);
+            // Part of the lead of whatever follows.
         } else if let Some(b) = blocks.last_mut() {
             // An indented line: it belongs to the block above, and so do the comments before it.
-            b.body.push_str(&std::mem::take(&mut lead));
-            b.body.push_str(line);
-        } else {
-            lead.push_str(line);
+            b.body = Cow::Borrowed(&text[body_start..pos]);
+            lead_start = pos;
         }
+        // Otherwise a line before the first key: it stays in the first block's lead.
     }
-    if !lead.is_empty() {
+    if lead_start < text.len() {
         blocks.push(Block {
-            lead,
+            lead: Cow::Borrowed(&text[lead_start..]),
             key: None,
-            body: String::new(),
+            body: Cow::Borrowed(""),
         });
     }
     blocks
 }
 
 fn join_blocks(blocks: &[Block]) -> String {
-    let mut out = String::new();
+    let mut out =
+        String::with_capacity(blocks.iter().map(|b| b.lead.len() + b.body.len() + 1).sum());
     for b in blocks {
         out.push_str(&b.lead);
         out.push_str(&b.body);
@@ -87,12 +95,12 @@ fn join_blocks(blocks: &[Block]) -> String {
 fn set_block(blocks: &mut Vec<Block>, key: &str, new: Option<String>) {
     let pos = blocks.iter().position(|b| b.key.as_deref() == Some(key));
     match (pos, new) {
-        (Some(i), Some(body)) => blocks[i].body = body,
+        (Some(i), Some(body)) => blocks[i].body = Cow::Owned(body),
         (Some(i), None) => {
             let lead = std::mem::take(&mut blocks[i].lead);
             blocks.remove(i);
             if let Some(next) = blocks.get_mut(i) {
-                next.lead.insert_str(0, &lead);
+                next.lead.to_mut().insert_str(0, &lead);
             }
         }
         (None, Some(body)) => {
@@ -106,9 +114,9 @@ fn set_block(blocks: &mut Vec<Block>, key: &str, new: Option<String>) {
             blocks.insert(
                 at,
                 Block {
-                    lead: String::new(),
-                    key: Some(key.to_string()),
-                    body,
+                    lead: Cow::Borrowed(""),
+                    key: Some(Cow::Owned(key.to_string())),
+                    body: Cow::Owned(body),
                 },
             );
         }
@@ -594,6 +602,20 @@ mod tests {
     #[test]
     fn blocks_round_trip_byte_for_byte() {
         assert_eq!(join_blocks(&split_blocks(HAND_EDITED)), HAND_EDITED);
+        // A document marker before the first key, a comment between indented lines, a
+        // comment with no line break at the very end.
+        let odd = "---\n# 先頭\nid: x\naddress:\n  text: 豊明市\n  # 町字は手で\n  town: 沓掛町\n\n# 終わり";
+        let blocks = split_blocks(odd);
+        assert_eq!(join_blocks(&blocks), odd);
+        assert_eq!(blocks[0].lead, "---\n# 先頭\n");
+        assert_eq!(
+            blocks[1].body,
+            "address:\n  text: 豊明市\n  # 町字は手で\n  town: 沓掛町\n"
+        );
+        assert_eq!(
+            (blocks[2].key.as_deref(), &*blocks[2].lead),
+            (None, "\n# 終わり")
+        );
         let keys: Vec<_> = split_blocks(HAND_EDITED)
             .into_iter()
             .map(|b| b.key)
@@ -601,7 +623,7 @@ mod tests {
         assert_eq!(
             keys.iter()
                 .flatten()
-                .map(String::as_str)
+                .map(|k| k.as_ref())
                 .collect::<Vec<_>>(),
             [
                 "id",

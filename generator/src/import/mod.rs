@@ -184,6 +184,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
     let towns = geocode::TownTable::aichi();
     let categories = known_categories(&args.content);
 
+    let trace = Trace::start();
     // Read, decode, detect and parse every file in parallel; keep input order for messages.
     let parsed: Vec<Result<(Kind, kinds::Parsed, Detected, String), ImportError>> = files
         .par_iter()
@@ -212,15 +213,16 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
             for d in &mut p.drafts {
                 d.file = input.file.clone();
             }
+            // Held until written, with every other file's.
+            p.drafts.shrink_to_fit();
             Ok((kind, p, detected, file))
         })
         .collect();
 
     let mut outcome = Outcome::default();
-    // Each file's drafts, grouped by kind in input order, then moved once into one vector
-    // per kind of exactly the right size (at 115,000 drafts a doubling vector would hold
-    // twice their size for a moment).
-    let mut per_file: Vec<(Kind, Vec<Vec<Draft>>)> = Vec::new();
+    // Each file's drafts, grouped by kind in input order. They stay in their files' vectors:
+    // at 115,000 drafts, moving them into one would hold them twice for a moment.
+    let mut by_kind: Vec<(Kind, Vec<Vec<Draft>>)> = Vec::new();
     for r in parsed {
         let (kind, p, detected, file) = r?;
         outcome.summary.read += p.read;
@@ -229,25 +231,15 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         }
         outcome.encodings.push((file, detected));
         outcome.issues.extend(p.issues);
-        match per_file.iter_mut().find(|(k, _)| k.name() == kind.name()) {
+        match by_kind.iter_mut().find(|(k, _)| k.name() == kind.name()) {
             Some((_, v)) => v.push(p.drafts),
-            None => per_file.push((kind, vec![p.drafts])),
+            None => by_kind.push((kind, vec![p.drafts])),
         }
     }
-    let by_kind: Vec<(Kind, Vec<Draft>)> = per_file
-        .into_iter()
-        .map(|(kind, files)| {
-            let mut all = Vec::with_capacity(files.iter().map(Vec::len).sum());
-            for f in files {
-                all.extend(f);
-            }
-            (kind, all)
-        })
-        .collect();
 
     if let Some(cats) = &categories {
         for (k, drafts) in &by_kind {
-            for d in drafts {
+            for d in drafts.iter().flatten() {
                 for c in &d.categories {
                     if !cats.contains(c) {
                         return Err(ImportError::UnknownCategory {
@@ -260,9 +252,11 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         }
     }
 
+    trace.stage("parse");
     let resources = args.content.join("resources");
     let existing = merge::scan(&resources)?;
     let index = merge::Index::new(&existing);
+    trace.stage("scan existing records");
     let today = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -283,6 +277,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
         ));
     }
 
+    trace.stage("plan");
     // Spliced files (updated, closed) mix the municipality's text with ours: each must still
     // be YAML before anything is written. New files come from the emitter alone, whose output
     // the tests parse with the loader; checking 115,000 of them would double the import time.
@@ -301,7 +296,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
             .iter()
             .map(|f| match f {
                 Planned::Spliced { id, .. } => id.as_str(),
-                Planned::New { slot, draft } => new_records[*slot].drafts[*draft].id.as_str(),
+                Planned::New { slot, draft } => new_records[*slot].draft(*draft).id.as_str(),
             })
             .collect();
         // A new record's text is made on the thread that writes it, so 115,000 finished
@@ -311,7 +306,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
             Planned::New { slot, draft } => {
                 let n = &new_records[*slot];
                 Cow::Owned(merge::new_file(
-                    &n.drafts[*draft],
+                    n.draft(*draft),
                     &n.dataset,
                     &n.title,
                     &n.fields,
@@ -320,8 +315,42 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, ImportError> {
             }
         })?;
         outcome.written = ids.into_iter().map(str::to_string).collect();
+        trace.stage("write");
     }
     Ok(outcome)
+}
+
+/// With `TSUNAGU_TRACE_MEM=1` (as for `tsunagu build`), prints each stage's wall time and
+/// the process's current and peak resident memory to stderr (Linux), to see which stage
+/// costs what on a large import.
+struct Trace(Option<std::time::Instant>);
+
+impl Trace {
+    fn start() -> Trace {
+        Trace(
+            std::env::var_os("TSUNAGU_TRACE_MEM")
+                .is_some()
+                .then(std::time::Instant::now),
+        )
+    }
+
+    fn stage(&self, name: &str) {
+        let Some(t) = self.0 else { return };
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        eprintln!(
+            "[mem] after {name} ({:.2} s): VmRSS {} VmHWM {}",
+            t.elapsed().as_secs_f64(),
+            field("VmRSS:"),
+            field("VmHWM:")
+        );
+    }
 }
 
 /// A file an import will write.
@@ -329,8 +358,8 @@ enum Planned {
     /// An existing record with the dataset's blocks spliced in (made and checked before
     /// anything is written).
     Spliced { id: String, text: String },
-    /// A new record: `NewRecords[slot].drafts[draft]`, made into text only when written.
-    New { slot: usize, draft: usize },
+    /// A new record: `NewRecords[slot].draft(draft)`, made into text only when written.
+    New { slot: usize, draft: (u32, u32) },
 }
 
 /// One dataset kind's drafts, and what its new records' files say about their origin.
@@ -338,20 +367,27 @@ struct NewRecords {
     dataset: String,
     title: String,
     fields: Vec<String>,
-    drafts: Vec<Draft>,
+    /// Per input file.
+    drafts: Vec<Vec<Draft>>,
+}
+
+impl NewRecords {
+    fn draft(&self, (file, row): (u32, u32)) -> &Draft {
+        &self.drafts[file as usize][row as usize]
+    }
 }
 
 /// How a row meets an existing record, decided in input order.
 struct Update<'e> {
     existing: &'e Existing,
-    draft: usize,
+    draft: &'e Draft,
     owned: Vec<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
 fn plan_kind(
     kind: &Kind,
-    drafts: Vec<Draft>,
+    drafts: Vec<Vec<Draft>>,
     slot: usize,
     index: &merge::Index,
     existing: &[Existing],
@@ -362,14 +398,20 @@ fn plan_kind(
 ) -> NewRecords {
     let dataset = kind.name().to_string();
     let fields = kind.fields();
-    let mut seen_ids: HashMap<&str, &str> = HashMap::with_capacity(drafts.len());
-    let mut seen_sources: HashSet<&str> = HashSet::with_capacity(drafts.len());
+    let count = drafts.iter().map(Vec::len).sum();
+    let mut seen_ids: HashMap<&str, &str> = HashMap::with_capacity(count);
+    let mut seen_sources: HashSet<&str> = HashSet::with_capacity(count);
     let mut scopes: HashSet<&str> = HashSet::new();
     // `None`: a new record; `Some(i)`: updates[i].
-    let mut steps: Vec<(usize, Option<usize>)> = Vec::with_capacity(drafts.len());
+    let mut steps: Vec<((u32, u32), Option<usize>)> = Vec::with_capacity(count);
     let mut updates: Vec<Update> = Vec::new();
     // Parsed in parallel per file; decided in input order so messages are stable.
-    for (i, d) in drafts.iter().enumerate() {
+    let numbered = drafts.iter().enumerate().flat_map(|(f, v)| {
+        v.iter()
+            .enumerate()
+            .map(move |(r, d)| ((f as u32, r as u32), d))
+    });
+    for (i, d) in numbered {
         if let Some(other) = seen_ids.get(d.id.as_str())
             && *other != d.source_id
         {
@@ -409,7 +451,7 @@ fn plan_kind(
                 steps.push((i, Some(updates.len())));
                 updates.push(Update {
                     existing: e,
-                    draft: i,
+                    draft: d,
                     owned,
                 });
             }
@@ -440,7 +482,7 @@ fn plan_kind(
     // is most of the work, so it runs on every core; the results are taken in input order.
     let spliced: Vec<Option<String>> = updates
         .par_iter()
-        .map(|u| merge::updated_file(u.existing, &drafts[u.draft], &dataset, &u.owned, today))
+        .map(|u| merge::updated_file(u.existing, u.draft, &dataset, &u.owned, today))
         .collect();
     let mut spliced = spliced.into_iter();
     for (i, update) in steps {
@@ -456,7 +498,9 @@ fn plan_kind(
             },
             None => {
                 outcome.summary.added += 1;
-                outcome.added.push(drafts[i].id.clone());
+                outcome
+                    .added
+                    .push(drafts[i.0 as usize][i.1 as usize].id.clone());
                 files_out.push(Planned::New { slot, draft: i });
             }
         }
