@@ -16,7 +16,6 @@ mod schedule;
 mod site;
 mod suggest;
 mod yaml;
-mod yaml_subset;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;

@@ -84,15 +84,6 @@ pub struct SyntaxError {
 /// Parses one YAML document. `line_offset` is added to every line (front matter starts
 /// after the `---` line of a Markdown file). An empty document yields `None`.
 pub fn parse(src: &str, line_offset: usize) -> Result<Option<Node>, SyntaxError> {
-    // Most records (all generated and imported ones) are in the subset read directly.
-    if let Some(root) = super::yaml_subset::parse(src, line_offset) {
-        return Ok(Some(root));
-    }
-    parse_general(src, line_offset)
-}
-
-/// Any YAML, through saphyr-parser's events; every syntax error is reported here.
-pub fn parse_general(src: &str, line_offset: usize) -> Result<Option<Node>, SyntaxError> {
     let mut parser = Parser::new_from_str(src);
     let mut builder = Builder {
         stack: Vec::new(),
