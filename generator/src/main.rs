@@ -47,7 +47,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let term = Terminal::new(Mode::detect(args.quiet));
     match build::build(&args.options(), &term) {
         Ok(report) => {
-            progress::print_warnings(&report.warnings);
+            progress::print_diagnostics(&report.warnings);
             term.summary(&args.out, &report);
             if std::env::var_os("TSUNAGU_PRINT_PEAK").is_some() {
                 // Read by `tsunagu bench`, which runs builds as child processes.
@@ -70,14 +70,12 @@ fn run_build(args: BuildArgs) -> anyhow::Result<ExitCode> {
 fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     match build::check(&args.content) {
         Ok(warnings) => {
-            progress::print_warnings(&warnings);
+            progress::print_diagnostics(&warnings);
             eprintln!("誤りはありません（警告 {} 件）。", warnings.len());
             Ok(ExitCode::SUCCESS)
         }
         Err(diags) => {
-            for d in &diags {
-                eprintln!("{d}");
-            }
+            progress::print_diagnostics(&diags);
             let errors = diags
                 .iter()
                 .filter(|d| d.severity == tsunagu::load::Severity::Error)

@@ -107,7 +107,7 @@ fn build_once(args: &BuildArgs) -> bool {
     let term = Terminal::new(Mode::detect(args.quiet));
     match build::build(&args.options(), &term) {
         Ok(report) => {
-            progress::print_warnings(&report.warnings);
+            progress::print_diagnostics(&report.warnings);
             term.summary(&args.out, &report);
             true
         }
