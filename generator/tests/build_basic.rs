@@ -341,6 +341,36 @@ fn site_templates_override_the_theme() {
     );
 }
 
+/// The footer is rendered once per build and inserted into every page: a site's own
+/// footer partial must still reach every page, and still see `site`.
+#[test]
+fn a_site_footer_override_reaches_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixture("site-basic"), &site);
+    std::fs::create_dir_all(site.join("templates/partials")).unwrap();
+    std::fs::write(
+        site.join("templates/partials/site_footer.html"),
+        "<footer class=\"site-footer\" role=\"contentinfo\"><p>{{ site.name }}独自のフッター</p></footer>",
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    build_site(&site, &out).unwrap();
+    for page in [
+        "index.html",
+        "404.html",
+        "resources/sakae-pharmacy/index.html",
+    ] {
+        let html = read(&out, page);
+        assert!(html.contains("豊明市独自のフッター"), "{page}");
+        assert_eq!(
+            html.matches("<footer class=site-footer").count(),
+            1,
+            "{page}"
+        );
+    }
+}
+
 #[test]
 fn rebuild_reuses_unchanged_files_and_matches_a_fresh_build() {
     let dir = tempfile::tempdir().unwrap();

@@ -265,7 +265,13 @@ pub fn build_content(
     })?;
     let data_files = crate::export::catalogue(content, geo_stats.into_iter().chain(extra_stats));
 
-    let pages = PageSet::new(&ix, opts.build_date(), provided.clone(), data_files);
+    let pages = PageSet::new(
+        &ix,
+        &renderer,
+        opts.build_date(),
+        provided.clone(),
+        data_files,
+    )?;
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
     timer.time("render+write", || {

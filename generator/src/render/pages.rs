@@ -22,6 +22,8 @@ pub const PAGE_SIZE: usize = 100;
 pub const NEARBY_K: usize = 6;
 /// Upcoming dates shown on a resource page.
 pub const NEXT_DATES: usize = 5;
+/// The footer every page shows, rendered once per build (named in error messages).
+const SITE_FOOTER: &str = "partials/site_footer.html";
 
 #[derive(Debug, Clone, Copy)]
 pub enum Job {
@@ -124,12 +126,15 @@ fn pager(base: &str, current: usize, total: usize) -> Pager {
 }
 
 impl<'a> PageSet<'a> {
+    /// Prepares what every page shares; renders the site-wide footer once (see
+    /// `partials/site_footer.html`), hence the renderer and the possible error.
     pub fn new(
         ix: &'a Index<'a>,
+        renderer: &Renderer,
         today: NaiveDate,
         provided: HashSet<String>,
         data_files: Vec<crate::export::CatalogueEntry>,
-    ) -> Self {
+    ) -> Result<Self, RenderError> {
         let site = &ix.content.site;
         let mut pages: Vec<usize> = (0..ix.content.pages.len()).collect();
         pages.sort_by_key(|&i| (ix.content.pages[i].order, ix.content.pages[i].slug.clone()));
@@ -164,13 +169,16 @@ impl<'a> PageSet<'a> {
         let cats = (0..ix.categories.len())
             .map(|c| view::category_ref(ix, c))
             .collect();
-        Self {
+        Ok(Self {
             ix,
             cats,
             base_url: &site.base_url,
             base: {
                 let mut ctx = Context::new();
                 ctx.insert("site", &site_value);
+                let footer = renderer.render(SITE_FOOTER, SITE_FOOTER, &ctx)?;
+                let footer = String::from_utf8(footer).expect("tera renders UTF-8 text");
+                ctx.insert("site_footer", &footer);
                 ctx
             },
             items,
@@ -180,7 +188,7 @@ impl<'a> PageSet<'a> {
             today,
             provided,
             data_files,
-        }
+        })
     }
 
     /// Every page to render, in a stable order (also the sitemap's order).
