@@ -381,7 +381,8 @@ impl NewRecords {
 struct Update<'e> {
     existing: &'e Existing,
     draft: &'e Draft,
-    owned: Vec<String>,
+    /// The record's `source.fields`; `None`: the kind's.
+    owned: Option<&'e [String]>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -443,11 +444,7 @@ fn plan_kind(
         match found {
             Some(e) => {
                 // The record's own list wins: fields the municipality took out stay theirs.
-                let owned: Vec<String> = e
-                    .source
-                    .as_ref()
-                    .map(|s| s.fields.clone())
-                    .unwrap_or_else(|| fields.clone());
+                let owned = e.source.as_ref().map(|s| s.fields.as_slice());
                 steps.push((i, Some(updates.len())));
                 updates.push(Update {
                     existing: e,
@@ -482,7 +479,10 @@ fn plan_kind(
     // is most of the work, so it runs on every core; the results are taken in input order.
     let spliced: Vec<Option<String>> = updates
         .par_iter()
-        .map(|u| merge::updated_file(u.existing, u.draft, &dataset, &u.owned, today))
+        .map(|u| {
+            let owned = u.owned.unwrap_or(&fields);
+            merge::updated_file(u.existing, u.draft, &dataset, owned, today)
+        })
         .collect();
     let mut spliced = spliced.into_iter();
     for (i, update) in steps {
