@@ -306,7 +306,8 @@ fn our_source(body: &str) -> Option<SourceInfo> {
     if !plain_word(dataset) {
         return None;
     }
-    // `quoted` writes Rust's escaped form: without a backslash it is the string itself.
+    // `quoted` escapes only `"`, `\` and control characters: without a backslash the text
+    // between the quotes is the string itself.
     let id = id.strip_prefix('"')?.strip_suffix('"')?;
     if id.contains(['"', '\\']) {
         return None;
