@@ -7,7 +7,9 @@
 //! (`merge`): new files, changed owned fields, and records of the same dataset and scope the
 //! input no longer lists, which are marked `status: closed` rather than deleted (their URL
 //! then answers 404, and the file keeps the municipality's notes). Nothing is written until
-//! every file has been generated and checked; `--dry-run` stops there.
+//! every row is planned and every changed file is checked as YAML (`--dry-run` stops there);
+//! then all files, new records' text made on the writing threads, go into a temporary
+//! directory that is moved into place (`merge::write_all`).
 
 pub mod decode;
 pub mod geocode;
