@@ -45,7 +45,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', 
     const t = await page.evaluate(n => window.__tsunaguSearch.timings.slice(n), before);
     rows.push([q, t]);
   }
-  console.log('keystroke → results (ms; "search" excludes the 120 ms typing pause):');
+  console.log('keystroke → results (ms; "search" is from the search start, after the URL update):');
   for (const [q, t] of rows) {
     const last = t[t.length - 1];
     console.log(`  ${q}: last key ${last.keystroke.toFixed(0)} ms (search ${last.search.toFixed(1)} ms); all keys search ${t.map(x => x.search.toFixed(1)).join(', ')}`);
