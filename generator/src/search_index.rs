@@ -52,7 +52,7 @@ struct Display<'a> {
 /// The files and the index figures (for benchmarks), with explicit chunk sizes.
 pub fn files_with(content: &Content, opts: &Options) -> (Vec<OutputFile>, tsunagu_search::Stats) {
     let docs = documents(content);
-    let index = tsunagu_search::build(&docs, opts);
+    let index = tsunagu_search::build(docs, opts);
     let mut files: Vec<OutputFile> = index
         .files
         .into_iter()

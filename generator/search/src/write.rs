@@ -105,8 +105,9 @@ struct Files {
 }
 
 /// Builds the index files for `docs` (document number = position in `docs`).
-pub fn build(docs: &[Document], opts: &Options) -> Index {
-    let inverted = invert(docs);
+pub fn build(mut docs: Vec<Document>, opts: &Options) -> Index {
+    let inverted = invert(&mut docs);
+    let docs = &docs[..];
     let mut files = Vec::new();
     let mut stats = Stats {
         documents: docs.len(),

@@ -23,7 +23,7 @@ fn doc(name: &str, kana: &str, filters: &[&str]) -> Document {
 }
 
 fn files(docs: &[Document], opts: &Options) -> HashMap<String, Value> {
-    build(docs, opts)
+    build(docs.to_vec(), opts)
         .files
         .into_iter()
         .map(|f| {
@@ -144,13 +144,13 @@ fn filters_docs_and_geo_files_are_listed_in_the_manifest() {
 
 #[test]
 fn file_names_follow_content() {
-    let a = build(&corpus(), &Options::default());
-    let b = build(&corpus(), &Options::default());
+    let a = build(corpus(), &Options::default());
+    let b = build(corpus(), &Options::default());
     let names =
         |i: &tsunagu_search::Index| i.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b), "same content, same names");
     let mut changed = corpus();
     changed[0].parts[0].1 = "子ども食堂 ひまわり".into();
-    let c = build(&changed, &Options::default());
+    let c = build(changed, &Options::default());
     assert_ne!(names(&a), names(&c));
 }
