@@ -18,14 +18,9 @@ use tsunagu::render::pages::{Job, PageSet};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// CPU seconds (user, system) of this thread so far, from /proc/thread-self/stat (clock
-/// ticks, 100 per second on Linux).
+/// CPU seconds (user, system) of this thread so far (the render runs on this thread).
 fn thread_cpu() -> (f64, f64) {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
-    let after = stat.rfind(')').map(|i| &stat[i + 2..]).unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
-    (tick(11), tick(12))
+    tsunagu::procstat::cpu_of("thread-self").unwrap_or_default()
 }
 
 fn main() -> anyhow::Result<()> {

@@ -11,21 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-/// CPU seconds (user + system) of this process so far, from /proc/self/stat (clock
-/// ticks, 100 per second on Linux): on a shared machine wall time overstates the cost.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
+    tsunagu::procstat::peak_rss_kib().map(|k| k as f64 / 1024.0)
 }
 
 fn main() -> anyhow::Result<()> {
@@ -42,12 +28,14 @@ fn main() -> anyhow::Result<()> {
     let load_s = t.elapsed().as_secs_f64();
     let rss_before = peak_rss_mib();
 
-    let cpu0 = cpu_seconds();
+    let cpu0 = tsunagu::procstat::cpu_seconds();
     let t = Instant::now();
     let (files, stats) =
         tsunagu::search_index::files_with(&loaded.content, &tsunagu_search::Options::default());
     let index_s = t.elapsed().as_secs_f64();
-    let index_cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a);
+    let index_cpu = tsunagu::procstat::cpu_seconds()
+        .zip(cpu0)
+        .map(|(b, a)| b - a);
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
 
     if let Some(out) = &out {

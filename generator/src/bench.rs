@@ -391,23 +391,6 @@ pub fn synth(args: &SynthArgs) -> Result<(), BenchError> {
     Ok(())
 }
 
-/// Peak resident memory of this process so far (VmHWM), in KiB; Linux only.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// CPU time (user + system) of this process so far, in seconds; Linux only.
-pub fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // USER_HZ is 100 on every Linux architecture that Rust supports.
-    Some(ticks as f64 / 100.0)
-}
-
 fn timed(what: &str, cmd: &mut Command) -> Result<(f64, String), BenchError> {
     let t = Instant::now();
     let out = cmd.output().map_err(|source| BenchError::Io {

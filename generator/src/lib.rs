@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod nearby;
 pub mod output;
+pub mod procstat;
 pub mod progress;
 pub mod qr;
 pub mod render;

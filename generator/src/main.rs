@@ -51,10 +51,10 @@ fn run_build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             term.summary(&args.out, &report);
             if std::env::var_os("TSUNAGU_PRINT_PEAK").is_some() {
                 // Read by `tsunagu bench`, which runs builds as child processes.
-                if let Some(kib) = tsunagu::bench::peak_rss_kib() {
+                if let Some(kib) = tsunagu::procstat::peak_rss_kib() {
                     eprintln!("tsunagu-peak-rss-kib: {kib}");
                 }
-                if let Some(cpu) = tsunagu::bench::cpu_seconds() {
+                if let Some(cpu) = tsunagu::procstat::cpu_seconds() {
                     eprintln!("tsunagu-cpu-seconds: {cpu:.2}");
                 }
             }

@@ -141,49 +141,9 @@ impl Timer<'_> {
         let t = Instant::now();
         let out = f();
         self.stages.push((name, t.elapsed()));
-        trace_mem(name);
+        crate::procstat::trace(name);
         out
     }
-}
-
-/// With `TSUNAGU_TRACE_MEM=1`, prints the process's current and peak resident memory
-/// after each stage to stderr, to find which stage holds the peak, and the CPU time
-/// (user, system) used so far: the difference between two lines is what a stage cost,
-/// summed over threads, which wall times on a shared machine do not tell (Linux only).
-fn trace_mem(stage: &str) {
-    if std::env::var_os("TSUNAGU_TRACE_MEM").is_none() {
-        return;
-    }
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return;
-    };
-    let field = |key: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let cpu = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|stat| {
-            // Fields after the command name (which may hold spaces) follow the last ')';
-            // utime and stime are in USER_HZ ticks (100 a second on Linux).
-            let rest = &stat[stat.rfind(')')? + 2..];
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            let tick = |i: usize| f.get(i)?.parse::<u64>().ok();
-            Some(format!(
-                " CPU user {:.2} s sys {:.2} s",
-                tick(11)? as f64 / 100.0,
-                tick(12)? as f64 / 100.0
-            ))
-        })
-        .unwrap_or_default();
-    eprintln!(
-        "[mem] after {stage}: VmRSS {} VmHWM {}{cpu}",
-        field("VmRSS:"),
-        field("VmHWM:")
-    );
 }
 
 /// Loads and validates `content/` without writing anything (`tsunagu check`).
@@ -197,7 +157,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     progress.stage("load");
     let loaded = load::load(&opts.content_dir).map_err(BuildError::Invalid)?;
     let load_time = t.elapsed();
-    trace_mem("load");
+    crate::procstat::trace("load");
     let mut report = build_content(&loaded.content, loaded.warnings, opts, progress)?;
     report.stages.insert(0, ("load", load_time));
     report.total += load_time;
@@ -244,7 +204,7 @@ pub fn build_content(
             &mut extra_stats,
         )
     })?;
-    trace_mem("search index dropped");
+    crate::procstat::trace("search index dropped");
     // Export files are written one by one as they are made (see `export::each_file`).
     timer.time("exports", || {
         crate::export::each_file(content, |f| -> Result<(), BuildError> {
@@ -253,7 +213,7 @@ pub fn build_content(
             Ok(())
         })
     })?;
-    trace_mem("exports dropped");
+    crate::procstat::trace("exports dropped");
     // GeoJSON goes one file at a time, so the data catalogue page can give each
     // file's size and record count (open data work).
     let mut geo_stats: Vec<crate::export::FileStat> = Vec::new();

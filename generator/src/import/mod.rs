@@ -337,21 +337,9 @@ impl Trace {
     }
 
     fn stage(&self, name: &str) {
-        let Some(t) = self.0 else { return };
-        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let field = |key: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(key))
-                .map(|v| v.trim().to_string())
-                .unwrap_or_default()
-        };
-        eprintln!(
-            "[mem] after {name} ({:.2} s): VmRSS {} VmHWM {}",
-            t.elapsed().as_secs_f64(),
-            field("VmRSS:"),
-            field("VmHWM:")
-        );
+        if let Some(t) = self.0 {
+            crate::procstat::trace(&format!("{name} ({:.2} s)", t.elapsed().as_secs_f64()));
+        }
     }
 }
 
