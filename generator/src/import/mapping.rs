@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 use serde::Deserialize;
 
 use crate::import::ImportError;
@@ -622,7 +622,7 @@ impl Mapping {
                 })
                 .collect();
             let mut dates = Vec::new();
-            if let Some(d) = parse_date(r.get(col(&f.date))) {
+            if let Some(d) = text::date(r.get(col(&f.date))) {
                 let time = match (
                     parse_time(r.get(col(&f.start_time))),
                     parse_time(r.get(col(&f.end_time))),
@@ -716,24 +716,6 @@ fn first(r: &Row, c: Option<usize>) -> String {
     text::non_empty(r.get(c)).unwrap_or_default()
 }
 
-/// 2026-04-01, 2026/4/1, 2026年4月1日, 令和8年4月1日.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    if let Some(d) = text::date(s) {
-        return Some(d);
-    }
-    use unicode_normalization::UnicodeNormalization;
-    let n: String = s.nfkc().collect();
-    let n = n
-        .trim()
-        .replace(['年', '月', '/', '.'], "-")
-        .replace('日', "");
-    let mut it = n.split('-').map(|p| p.trim().parse::<u32>());
-    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (it.next(), it.next(), it.next()) else {
-        return None;
-    };
-    NaiveDate::from_ymd_opt(y as i32, m, d)
-}
-
 /// "9:00", "09:00:00", "9時30分".
 pub fn parse_time(s: &str) -> Option<NaiveTime> {
     use unicode_normalization::UnicodeNormalization;
@@ -779,8 +761,9 @@ mod tests {
 
     #[test]
     fn dates_and_times() {
+        use chrono::NaiveDate;
         assert_eq!(
-            parse_date("２０２６年４月１日"),
+            text::date("２０２６年４月１日"),
             NaiveDate::from_ymd_opt(2026, 4, 1)
         );
         assert_eq!(parse_time("9時30分"), NaiveTime::from_hms_opt(9, 30, 0));
