@@ -99,14 +99,7 @@ pub fn svg(url: &str, label: &str) -> Option<String> {
     let size = num.format(width + 2 * QUIET);
     let mut s = String::with_capacity(d.len() + label.len() + 400);
     s.push_str(r#"<svg class="qr" role="img" aria-label=""#);
-    for c in label.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '"' => s.push_str("&quot;"),
-            '<' => s.push_str("&lt;"),
-            c => s.push(c),
-        }
-    }
+    s.push_str(&crate::render::templates::escape_html(label));
     for part in [
         r#"" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#,
         size,
