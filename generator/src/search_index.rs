@@ -149,16 +149,17 @@ fn document(r: &Resource, cats: &BTreeMap<&str, &Category>) -> Document {
         parts.push((Field::Area, p.clone()));
     }
     parts.push((Field::Description, plain_text(&r.description)));
-    for extra in [
+    for t in [
         &r.organization,
         &r.audience,
         &r.fees,
         &r.schedule.note,
         &r.accessibility.note,
-    ] {
-        if let Some(t) = extra {
-            parts.push((Field::Description, t.clone()));
-        }
+    ]
+    .into_iter()
+    .flatten()
+    {
+        parts.push((Field::Description, t.clone()));
     }
     for rule in &r.schedule.rules {
         if let Some(n) = &rule.note {
