@@ -26,6 +26,9 @@ pub enum WriteError {
     Swap { path: PathBuf, source: io::Error },
     #[error("出力ファイルの名前 {0:?} が不正です（public/ の外を指しています）")]
     BadPath(String),
+    /// The writer thread stopped on an error of its own, which is reported instead.
+    #[error("書き込みが中断されました")]
+    WriterStopped,
 }
 
 /// A staging directory being filled; [`Staging::commit`] swaps it in.
@@ -225,6 +228,50 @@ impl Staging {
         self.write(rel, bytes)
     }
 
+    /// Runs `f` with a [`Writer`] that hands files to one thread, which makes every
+    /// directory and file of the stage while `f` goes on producing them (rendering on
+    /// every core). One thread on purpose: creating entries in one directory takes that
+    /// directory's lock, and two threads creating pages side by side in `resources/`
+    /// spin on it. Measured at 100,000 pages (2 cores), the kernel time of the page stage
+    /// was 8.9 s with both render threads writing and 5.7 s with one thread writing.
+    /// At most `depth` files wait in the queue, which bounds the memory they hold.
+    ///
+    /// Returns the writer's error if it stopped on one (the producers then see
+    /// [`WriteError::WriterStopped`]), otherwise what `f` returned.
+    pub fn with_writer<R>(
+        &self,
+        depth: usize,
+        f: impl FnOnce(&Writer) -> R,
+    ) -> Result<R, WriteError> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Queued>(depth);
+            let thread = std::thread::Builder::new()
+                .name("tsunagu-write".into())
+                .spawn_scoped(scope, move || -> Result<(), WriteError> {
+                    for q in rx {
+                        if q.new_dir {
+                            self.write_in_new_dir(&q.rel, &q.bytes)?;
+                        } else {
+                            self.write(&q.rel, &q.bytes)?;
+                        }
+                    }
+                    Ok(())
+                })
+                .map_err(|source| WriteError::Prepare {
+                    path: self.tmp.clone(),
+                    source,
+                })?;
+            let writer = Writer { tx };
+            let out = f(&writer);
+            // Closing the queue ends the thread's loop once it has written the rest.
+            drop(writer);
+            match thread.join() {
+                Ok(written) => written.map(|()| out),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
     /// Files written so far.
     pub fn files(&self) -> u64 {
         self.files.load(Ordering::Relaxed)
@@ -268,6 +315,43 @@ impl Staging {
         }
         self.committed = true;
         Ok(cleanup)
+    }
+}
+
+struct Queued {
+    rel: String,
+    bytes: Vec<u8>,
+    new_dir: bool,
+}
+
+/// Hands files to the writer thread of [`Staging::with_writer`]; shared by the threads
+/// that make them.
+pub struct Writer {
+    tx: std::sync::mpsc::SyncSender<Queued>,
+}
+
+impl Writer {
+    /// Queues a file, as [`Staging::write`] writes it.
+    pub fn write(&self, rel: String, bytes: Vec<u8>) -> Result<(), WriteError> {
+        self.send(rel, bytes, false)
+    }
+
+    /// Queues a file whose directory is most likely new, as
+    /// [`Staging::write_in_new_dir`] writes it.
+    pub fn write_in_new_dir(&self, rel: String, bytes: Vec<u8>) -> Result<(), WriteError> {
+        self.send(rel, bytes, true)
+    }
+
+    fn send(&self, rel: String, bytes: Vec<u8>, new_dir: bool) -> Result<(), WriteError> {
+        // Checked here too, so a bad path is reported by the page that made it.
+        check_rel(&rel)?;
+        self.tx
+            .send(Queued {
+                rel,
+                bytes,
+                new_dir,
+            })
+            .map_err(|_| WriteError::WriterStopped)
     }
 }
 
@@ -463,6 +547,54 @@ mod tests {
         ] {
             assert_eq!(fs::read(out.join(rel)).unwrap(), bytes, "{rel}");
         }
+    }
+
+    #[test]
+    fn the_writer_thread_writes_what_many_threads_queue() {
+        use rayon::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        let made = s
+            .with_writer(4, |w| {
+                (0..200).into_par_iter().try_for_each(|i| {
+                    w.write_in_new_dir(format!("resources/r{i}/index.html"), vec![b'x'; i])
+                })
+            })
+            .unwrap();
+        assert!(made.is_ok());
+        assert_eq!(s.files(), 200);
+        s.commit().unwrap().wait();
+        for i in [0, 7, 199] {
+            let page = out.join(format!("resources/r{i}/index.html"));
+            assert_eq!(fs::read(page).unwrap().len(), i);
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_writer_and_is_what_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        let result = s.with_writer(1, |w| {
+            w.write("a".into(), b"file".to_vec())?;
+            // `a` is a file, so nothing can be made under it.
+            for i in 0..100 {
+                w.write(format!("a/{i}.html"), Vec::new())?;
+            }
+            Ok::<_, WriteError>(())
+        });
+        match result {
+            Err(WriteError::File { path, .. }) => assert!(path.ends_with("a/0.html"), "{path:?}"),
+            other => panic!("expected the writer's own error, got {other:?}"),
+        }
+        assert!(
+            matches!(
+                s.with_writer(1, |w| w.write("../x".into(), Vec::new())),
+                Ok(Err(WriteError::BadPath(_)))
+            ),
+            "a bad path is refused by the one who queued it"
+        );
     }
 
     #[test]

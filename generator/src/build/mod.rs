@@ -205,23 +205,27 @@ pub fn build_content(
         )
     })?;
     crate::procstat::trace("search index dropped");
-    // Export files are written one by one as they are made (see `export::each_file`).
+    // Export files are written one by one as they are made (see `export::each_file`),
+    // each while the next is made; two in the queue bound the bytes held.
     timer.time("exports", || {
-        crate::export::each_file(content, |f| -> Result<(), BuildError> {
-            staging.write(&f.path, &f.bytes)?;
-            record_extra(&f, &mut provided, &mut extra_stats);
-            Ok(())
-        })
+        staging.with_writer(2, |w| {
+            crate::export::each_file(content, |f| -> Result<(), BuildError> {
+                record_extra(&f, &mut provided, &mut extra_stats);
+                Ok(w.write(f.path, f.bytes)?)
+            })
+        })?
     })?;
     crate::procstat::trace("exports dropped");
     // GeoJSON goes one file at a time, so the data catalogue page can give each
     // file's size and record count (open data work).
     let mut geo_stats: Vec<crate::export::FileStat> = Vec::new();
     timer.time("geojson", || {
-        crate::geo::files(&ix, |path, bytes| {
-            geo_stats.push(crate::export::stat(&path, &bytes));
-            staging.write(&path, &bytes)
-        })
+        staging.with_writer(2, |w| {
+            crate::geo::files(&ix, |path, bytes| {
+                geo_stats.push(crate::export::stat(&path, &bytes));
+                w.write(path, bytes)
+            })
+        })?
     })?;
     let data_files = crate::export::catalogue(content, geo_stats.into_iter().chain(extra_stats));
 
@@ -235,14 +239,18 @@ pub fn build_content(
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
     timer.time("render+write", || {
-        jobs.par_iter()
-            .try_for_each(|&job| -> Result<(), BuildError> {
-                let (file, bytes) = pages.render(&renderer, job)?;
-                // Every page has its own URL directory, most of them new.
-                staging.write_in_new_dir(&file, &bytes)?;
-                progress.page_done();
-                Ok(())
-            })
+        // Pages are rendered on every core and written by one thread (see
+        // `Staging::with_writer`); 256 queued pages are about 3 MB.
+        staging.with_writer(256, |w| {
+            jobs.par_iter()
+                .try_for_each(|&job| -> Result<(), BuildError> {
+                    let (file, bytes) = pages.render(&renderer, job)?;
+                    // Every page has its own URL directory, most of them new.
+                    w.write_in_new_dir(file, bytes)?;
+                    progress.page_done();
+                    Ok(())
+                })
+        })?
     })?;
 
     timer.time("data", || -> Result<(), BuildError> {
@@ -301,12 +309,11 @@ pub fn build_content(
     })
 }
 
-/// Writes files another module made (in parallel) and drops them, recording each path
-/// in `provided` and its size in `stats`. Content-hashed files can come twice (same
-/// name, same bytes): each path is written once per call, the last one winning, so
-/// parallel writes never race on one path; a path already written by an earlier call is
-/// written again (the staging replaces it) and its stat replaced, so the last one wins
-/// there too.
+/// Writes files another module made and drops them, recording each path in `provided`
+/// and its size in `stats`. Content-hashed files can come twice (same name, same
+/// bytes): each path is written once per call, the last one winning; a path already
+/// written by an earlier call is written again (the staging replaces it) and its stat
+/// replaced, so the last one wins there too.
 fn write_extra(
     files: Vec<OutputFile>,
     staging: &Staging,
@@ -321,12 +328,16 @@ fn write_extra(
         .collect();
     unique.reverse();
     drop(seen);
-    unique
-        .par_iter()
-        .try_for_each(|f| staging.write(&f.path, &f.bytes))?;
     for f in &unique {
         record_extra(f, provided, stats);
     }
+    // One writer thread (see `Staging::with_writer`): the search index is some 14,000
+    // files at 100,000 resources, in a few directories.
+    staging.with_writer(256, |w| {
+        unique
+            .into_iter()
+            .try_for_each(|f| w.write(f.path, f.bytes))
+    })??;
     Ok(())
 }
 
