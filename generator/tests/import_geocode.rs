@@ -1,7 +1,9 @@
 //! The offline 町字 table (from the Geolonia 住所データ) against the 愛知県 rows of the
 //! geocoder test suite of geolonia/normalize-japanese-addresses: full-width digits and
 //! hyphens in the input, 町字 with kanji numerals in the expected output, and 緯度経度 that
-//! holds "lng,lat" despite its name.
+//! holds "lng,lat" despite its name. The first tests use the 愛知県 slice in
+//! `tests/fixtures/opendata`; the later ones read the whole suite (7,191 rows, 26
+//! prefectures) from `../shared/data`, next to the repository as in CI.
 
 mod import_support;
 

@@ -146,12 +146,16 @@ impl TownTable {
     /// with or without the prefecture; it must name the city.
     pub fn locate(&self, address: &str) -> Option<TownPoint> {
         // Spaces dropped (「名古屋市 中区…」), and 巿 (U+5DFF, ふつ) read as the 市 it is
-        // mistaken for (「豊明巿」).
-        let a: String = text::address(address)?
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| if c == '巿' { '市' } else { c })
-            .collect();
+        // mistaken for (「豊明巿」). Copied only when needed: every imported row with an
+        // address comes here.
+        let mut a = text::address(address)?;
+        if a.contains(|c: char| c.is_whitespace() || c == '巿') {
+            a = a
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| if c == '巿' { '市' } else { c })
+                .collect();
+        }
         let a = a.strip_prefix(self.prefecture).unwrap_or(&a);
         // The prefecture written without 県 (「愛知豊明市」), tried only after the city as
         // written, so 「愛知郡東郷町」 stays 東郷町.
