@@ -34,7 +34,7 @@ fn main() -> anyhow::Result<()> {
     let ix = Index::new(&loaded.content);
     let renderer = Renderer::new(&themes.join("default"), None)?;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("valid date");
-    let pages = PageSet::new(&ix, &renderer, today, Default::default(), Vec::new())?;
+    let pages = PageSet::new(&ix, &renderer, today, Default::default())?;
     let jobs = pages.jobs();
     let resources = jobs
         .iter()

@@ -16,7 +16,7 @@ pub fn stage_ja(name: &str) -> &str {
         "index" => "索引づくり",
         "templates" => "テンプレート読み込み",
         "search index" => "検索索引の生成と書き出し",
-        "exports" => "オープンデータの生成と書き出し",
+        "exports" => "オープンデータの生成と書き出し（ページ生成と並行）",
         "render+write" => "ページ生成と書き出し",
         "geojson" => "GeoJSON",
         "data" => "サイトマップ・その他",

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::load::{self, Diagnostic};
 use crate::model::Content;
 use crate::output::OutputFile;
-use crate::render::pages::PageSet;
+use crate::render::pages::{Job, PageSet};
 use crate::render::{RenderError, Renderer};
 use crate::write::{Staging, WriteError};
 use index::Index;
@@ -190,32 +190,20 @@ pub fn build_content(
         staging = staging.reuse_previous();
     }
 
-    // Files other parts of the crate make (search index, open data exports). Each set is
-    // made, written and dropped before the next is made, and neither runs beside the
-    // other: at 100,000 resources each holds hundreds of MB, and making them side by
-    // side (then holding both until written) was the build's peak memory.
+    // Files other parts of the crate make (search index, open data exports). The search
+    // index is made, written and dropped before the exports start: at 100,000 resources
+    // it holds hundreds of MB, and making it beside the exports was the build's peak.
     let mut provided: HashSet<String> = HashSet::new();
-    let mut extra_stats: Vec<crate::export::FileStat> = Vec::new();
+    let mut search_stats: Vec<crate::export::FileStat> = Vec::new();
     timer.time("search index", || {
         write_extra(
             crate::search_index::files(content),
             &staging,
             &mut provided,
-            &mut extra_stats,
+            &mut search_stats,
         )
     })?;
     crate::procstat::trace("search index dropped");
-    // Export files are written one by one as they are made (see `export::each_file`),
-    // each while the next is made; two in the queue bound the bytes held.
-    timer.time("exports", || {
-        staging.with_writer(2, |w| {
-            crate::export::each_file(content, |f| -> Result<(), BuildError> {
-                record_extra(&f, &mut provided, &mut extra_stats);
-                Ok(w.write(f.path, f.bytes)?)
-            })
-        })?
-    })?;
-    crate::procstat::trace("exports dropped");
     // GeoJSON goes one file at a time, so the data catalogue page can give each
     // file's size and record count (open data work).
     let mut geo_stats: Vec<crate::export::FileStat> = Vec::new();
@@ -227,31 +215,69 @@ pub fn build_content(
             })
         })?
     })?;
-    let data_files = crate::export::catalogue(content, geo_stats.into_iter().chain(extra_stats));
 
-    let pages = PageSet::new(
-        &ix,
-        &renderer,
-        opts.build_date(),
-        provided.clone(),
-        data_files,
-    )?;
+    let mut pages = PageSet::new(&ix, &renderer, opts.build_date(), provided.clone())?;
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
-    timer.time("render+write", || {
-        // Pages are rendered on every core and written by one thread (see
-        // `Staging::with_writer`); 256 queued pages are about 3 MB.
-        staging.with_writer(256, |w| {
-            jobs.par_iter()
-                .try_for_each(|&job| -> Result<(), BuildError> {
-                    let (file, bytes) = pages.render(&renderer, job)?;
-                    // Every page has its own URL directory, most of them new.
-                    w.write_in_new_dir(file, bytes)?;
-                    progress.page_done();
-                    Ok(())
+    // The exports (CSV, HSDS) are made on one thread beside the page stage: alone they
+    // left the second core idle for seconds, and the page stage holds little memory.
+    // The data catalogue page lists them, so it is rendered once they are done.
+    let (exports, export_time) = std::thread::scope(|scope| {
+        let exports = scope.spawn(|| {
+            let t = Instant::now();
+            let mut made: (HashSet<String>, Vec<crate::export::FileStat>) = Default::default();
+            // Each file is written while the next is made; two in the queue bound the
+            // bytes held (see `export::each_file`).
+            let written = staging.with_writer(2, |w| {
+                crate::export::each_file(content, |f| -> Result<(), BuildError> {
+                    record_extra(&f, &mut made.0, &mut made.1);
+                    Ok(w.write(f.path, f.bytes)?)
                 })
-        })?
+            });
+            (
+                written
+                    .map_err(BuildError::from)
+                    .and_then(|r| r)
+                    .map(|()| made),
+                t.elapsed(),
+            )
+        });
+        let rendered = timer.time("render+write", || {
+            // Pages are rendered on every core and written by one thread (see
+            // `Staging::with_writer`); 256 queued pages are about 3 MB.
+            staging.with_writer(256, |w| {
+                jobs.par_iter()
+                    .filter(|job| !matches!(job, Job::Data))
+                    .try_for_each(|&job| -> Result<(), BuildError> {
+                        let (file, bytes) = pages.render(&renderer, job)?;
+                        // Every page has its own URL directory, most of them new.
+                        w.write_in_new_dir(file, bytes)?;
+                        progress.page_done();
+                        Ok(())
+                    })
+            })?
+        });
+        let exports = exports
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        rendered.map(|()| exports)
     })?;
+    timer.stages.push(("exports", export_time));
+    crate::procstat::trace("exports");
+    let (export_paths, export_stats) = exports?;
+    provided.extend(export_paths);
+    pages.set_data_files(crate::export::catalogue(
+        content,
+        geo_stats
+            .into_iter()
+            .chain(search_stats)
+            .chain(export_stats),
+    ));
+    if jobs.iter().any(|job| matches!(job, Job::Data)) {
+        let (file, bytes) = pages.render(&renderer, Job::Data)?;
+        staging.write_in_new_dir(&file, &bytes)?;
+        progress.page_done();
+    }
 
     timer.time("data", || -> Result<(), BuildError> {
         let mut entries: Vec<_> = jobs

@@ -133,7 +133,6 @@ impl<'a> PageSet<'a> {
         renderer: &Renderer,
         today: NaiveDate,
         provided: HashSet<String>,
-        data_files: Vec<crate::export::CatalogueEntry>,
     ) -> Result<Self, RenderError> {
         let site = &ix.content.site;
         let mut pages: Vec<usize> = (0..ix.content.pages.len()).collect();
@@ -187,8 +186,14 @@ impl<'a> PageSet<'a> {
             pages,
             today,
             provided,
-            data_files,
+            data_files: Vec::new(),
         })
+    }
+
+    /// The downloadable files the data catalogue page (`Job::Data`) lists; the
+    /// exports are made beside the other pages, so they are known last.
+    pub fn set_data_files(&mut self, files: Vec<crate::export::CatalogueEntry>) {
+        self.data_files = files;
     }
 
     /// Every page to render, in a stable order (also the sitemap's order).
