@@ -75,7 +75,7 @@ pub struct BenchArgs {
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 70,
+        default_value_t = 360,
         help = "前回の出力を削除したあと、測り始めるまで待つ秒数（ext4 は削除直後の inode をしばらく再利用しないため）"
     )]
     pub settle: u64,
@@ -435,8 +435,12 @@ pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
     let mut table = String::from(
         "| resources | files | build (empty output) | CPU | peak RSS | rebuild (previous output reused) | CPU | peak RSS | cp -r floor | build / floor |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    for &n in &args.sizes {
-        let dir = args.work.join(format!("n{n}"));
+    let dirs: Vec<PathBuf> = args
+        .sizes
+        .iter()
+        .map(|n| args.work.join(format!("n{n}")))
+        .collect();
+    for (&n, dir) in args.sizes.iter().zip(&dirs) {
         if !dir.join("content/resources").is_dir() {
             synth(&SynthArgs {
                 count: n,
@@ -445,39 +449,62 @@ pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
                 seed: 42,
             })?;
         }
-        let out = dir.join("public");
-        let copy = dir.join("public-copy");
-        clear_outputs(&dir, args.settle)?;
-        let build = || {
-            let mut c = Command::new(&exe);
-            c.arg("build")
-                .arg("--content")
-                .arg(dir.join("content"))
-                .arg("--themes")
-                .arg(&args.themes);
-            c.arg("--out")
-                .arg(&out)
-                .arg("--quiet")
-                .env("TSUNAGU_PRINT_PEAK", "1");
-            c
-        };
-        // The build and the floor run back to back on a disk that has deleted nothing
-        // for a while, so both see the same state; the rebuild comes after both.
-        let (cold, e1) = timed("tsunagu build", &mut build())?;
-        let files = count_files(&out);
-        let (floor, _) = timed("cp -r", Command::new("cp").arg("-r").arg(&out).arg(&copy))?;
-        let (warm, e2) = timed("tsunagu build (2)", &mut build())?;
-        std::fs::remove_dir_all(&copy).map_err(io(&copy))?;
-        let mib = |s: &str| {
-            peak_from(s)
-                .map(|k| format!("{:.0} MiB", k as f64 / 1024.0))
-                .unwrap_or_else(|| "?".into())
-        };
-        let cpu = |s: &str| {
-            cpu_from(s)
-                .map(|c| format!("{c:.1} s"))
-                .unwrap_or_else(|| "?".into())
-        };
+    }
+    // What the previous run left is removed first, once, and then nothing is deleted
+    // until every build has been timed (see `clear_outputs`).
+    let mut removed = false;
+    for dir in &dirs {
+        removed |= clear_outputs(dir)?;
+    }
+    if removed && args.settle > 0 {
+        eprintln!(
+            "tsunagu bench: 前回の出力を削除しました。{} 秒待ってから測ります（ext4 は削除直後の inode をしばらく再利用しません）",
+            args.settle
+        );
+        rustix::fs::sync();
+        std::thread::sleep(std::time::Duration::from_secs(args.settle));
+    }
+    let build = |dir: &Path| {
+        let mut c = Command::new(&exe);
+        c.arg("build")
+            .arg("--content")
+            .arg(dir.join("content"))
+            .arg("--themes")
+            .arg(&args.themes)
+            .arg("--out")
+            .arg(dir.join("public"))
+            .arg("--quiet")
+            .env("TSUNAGU_PRINT_PEAK", "1");
+        c
+    };
+    // First every size's build into an empty output, each followed by `cp -r` of what
+    // it wrote: the two see the same disk. Then every rebuild, since a rebuild removes
+    // the tree it replaced, and a build timed after that would pay for the removal.
+    let mut first = Vec::new();
+    for dir in &dirs {
+        let (cold, e1) = timed("tsunagu build", &mut build(dir))?;
+        let files = count_files(&dir.join("public"));
+        let (floor, _) = timed(
+            "cp -r",
+            Command::new("cp")
+                .arg("-r")
+                .arg(dir.join("public"))
+                .arg(dir.join("public-copy")),
+        )?;
+        first.push((cold, e1, files, floor));
+    }
+    let mib = |s: &str| {
+        peak_from(s)
+            .map(|k| format!("{:.0} MiB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "?".into())
+    };
+    let cpu = |s: &str| {
+        cpu_from(s)
+            .map(|c| format!("{c:.1} s"))
+            .unwrap_or_else(|| "?".into())
+    };
+    for ((n, dir), (cold, e1, files, floor)) in args.sizes.iter().zip(&dirs).zip(first) {
+        let (warm, e2) = timed("tsunagu build (2)", &mut build(dir))?;
         let row = format!(
             "| {n} | {files} | {cold:.2} s | {} | {} | {warm:.2} s | {} | {} | {floor:.2} s | {:.2}× |\n",
             cpu(&e1),
@@ -493,17 +520,18 @@ pub fn run(args: &BenchArgs) -> Result<(), BenchError> {
     Ok(())
 }
 
-/// Removes what an earlier run left in `dir` (the output, its copy, a replaced output
-/// a build had not finished deleting), then lets the disk settle for `settle` seconds
-/// when anything was removed. Why: ext4 without a journal (this machine's disk) does
-/// not hand out an inode freed in the last 60 seconds (300 more while its inode table
-/// block is dirty) and checks each candidate in turn, so creating files right after a
-/// large delete was measured 3-4x slower (writing 100,000 small pages: 23-28 s instead
-/// of 6.2 s). Timing a build in that window would measure the previous run's delete.
-fn clear_outputs(dir: &Path, settle: u64) -> Result<(), BenchError> {
+/// Removes what an earlier run left in `dir` (the output, its copy, a replaced output a
+/// build had not finished deleting); true when there was something. The caller then
+/// lets the disk settle before timing anything (`--settle`): ext4 without a journal
+/// (this machine's disk) does not hand out an inode freed in the last 60 seconds, 360
+/// while its inode table block is dirty (and allocating new inodes there dirties it
+/// again), and it checks the candidates one by one. Creating 100,000 small pages right
+/// after a large delete was measured at 23-28 s instead of 6.2 s; a build timed in that
+/// window measures the delete before it.
+fn clear_outputs(dir: &Path) -> Result<bool, BenchError> {
     let mut removed = false;
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
+        return Ok(false);
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -513,12 +541,7 @@ fn clear_outputs(dir: &Path, settle: u64) -> Result<(), BenchError> {
             removed = true;
         }
     }
-    if removed && settle > 0 {
-        eprintln!("tsunagu bench: 削除のあと {settle} 秒待ちます（ext4 の inode 再利用待ち）");
-        rustix::fs::sync();
-        std::thread::sleep(std::time::Duration::from_secs(settle));
-    }
-    Ok(())
+    Ok(removed)
 }
 
 fn count_files(dir: &Path) -> u64 {

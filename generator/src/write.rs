@@ -588,6 +588,14 @@ mod tests {
             Err(WriteError::File { path, .. }) => assert!(path.ends_with("a/0.html"), "{path:?}"),
             other => panic!("expected the writer's own error, got {other:?}"),
         }
+        // The same when the page's directory cannot be made.
+        let result = s.with_writer(1, |w| {
+            (0..100).try_for_each(|i| w.write_in_new_dir(format!("a/{i}/index.html"), Vec::new()))
+        });
+        match result {
+            Err(WriteError::File { path, .. }) => assert!(path.ends_with("a/0"), "{path:?}"),
+            other => panic!("expected the directory's error, got {other:?}"),
+        }
         assert!(
             matches!(
                 s.with_writer(1, |w| w.write("../x".into(), Vec::new())),
