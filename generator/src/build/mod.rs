@@ -1,7 +1,8 @@
 //! The build pipeline. [`build`] reads like its table of contents:
-//! load → index → templates → render + minify + write (parallel) → data files (GeoJSON,
-//! sitemap, robots, search index, exports) → assets → swap. Each stage is timed; every
-//! file goes into a staging directory that is swapped in whole only when all succeeded.
+//! load → index → templates → search index → GeoJSON → pages (rendered in parallel,
+//! written by one thread) with the CSV/HSDS exports beside them → the data catalogue
+//! page → sitemap, robots → assets → swap. Each stage is timed; every file goes into a
+//! staging directory that is swapped in whole only when all succeeded.
 
 pub mod index;
 
@@ -226,40 +227,10 @@ pub fn build_content(
     let (exports, export_time) = std::thread::scope(|scope| {
         let exports = scope.spawn(|| {
             let t = Instant::now();
-            let mut made: (HashSet<String>, Vec<crate::export::FileStat>) = Default::default();
-            // Each file is written while the next is made; two in the queue bound the
-            // bytes held (see `export::each_file`).
-            let written = staging.with_writer(2, |w| {
-                crate::export::each_file(content, |f| -> Result<(), BuildError> {
-                    record_extra(&f, &mut made.0, &mut made.1);
-                    Ok(w.write(f.path, f.bytes)?)
-                })
-            });
-            (
-                written
-                    .map_err(BuildError::from)
-                    .and_then(|r| r)
-                    .map(|()| made),
-                t.elapsed(),
-            )
+            (write_exports(content, &staging), t.elapsed())
         });
-        let pool = render_pool();
         let rendered = timer.time("render+write", || {
-            in_pool(pool.as_ref(), || {
-                // Pages are rendered on every core and written by one thread (see
-                // `Staging::with_writer`); 256 queued pages are about 3 MB.
-                staging.with_writer(256, |w| {
-                    jobs.par_iter()
-                        .filter(|job| !matches!(job, Job::Data))
-                        .try_for_each(|&job| -> Result<(), BuildError> {
-                            let (file, bytes) = pages.render(&renderer, job)?;
-                            // Every page has its own URL directory, most of them new.
-                            w.write_in_new_dir(file, bytes)?;
-                            progress.page_done();
-                            Ok(())
-                        })
-                })?
-            })
+            render_pages(&pages, &renderer, &jobs, &staging, progress)
         });
         let exports = exports
             .join()
@@ -337,6 +308,50 @@ pub fn build_content(
         render_threads: ns(&renderer.times.template_ns),
         total: started.elapsed(),
     })
+}
+
+/// Renders every page but the data catalogue (see `build_content`) on every core, in the
+/// render pool, and hands each to one writer thread (see `Staging::with_writer`); 256
+/// queued pages are about 3 MB.
+fn render_pages(
+    pages: &PageSet,
+    renderer: &Renderer,
+    jobs: &[Job],
+    staging: &Staging,
+    progress: &dyn Progress,
+) -> Result<(), BuildError> {
+    let pool = render_pool();
+    in_pool(pool.as_ref(), || {
+        staging.with_writer(256, |w| {
+            jobs.par_iter()
+                .filter(|job| !matches!(job, Job::Data))
+                .try_for_each(|&job| -> Result<(), BuildError> {
+                    let (file, bytes) = pages.render(renderer, job)?;
+                    // Every page has its own URL directory, most of them new.
+                    w.write_in_new_dir(file, bytes)?;
+                    progress.page_done();
+                    Ok(())
+                })
+        })?
+    })
+}
+
+/// Makes the CSV and HSDS exports one file at a time (see `export::each_file`), each
+/// written while the next is made; two in the queue bound the bytes held. Returns the
+/// paths written and their stats for the data catalogue.
+fn write_exports(
+    content: &Content,
+    staging: &Staging,
+) -> Result<(HashSet<String>, Vec<crate::export::FileStat>), BuildError> {
+    let mut paths = HashSet::new();
+    let mut stats = Vec::new();
+    staging.with_writer(2, |w| {
+        crate::export::each_file(content, |f| -> Result<(), BuildError> {
+            record_extra(&f, &mut paths, &mut stats);
+            Ok(w.write(f.path, f.bytes)?)
+        })
+    })??;
+    Ok((paths, stats))
 }
 
 /// The threads that render pages, at a lower priority (nice 10) than the rest of the
