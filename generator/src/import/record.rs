@@ -95,8 +95,7 @@ pub fn scalar(s: &str) -> String {
 /// them. `plain_fast_path_agrees_with_serde_yaml` checks the two agree.
 pub fn plain_is_safe(s: &str) -> bool {
     let mut non_ascii = false;
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else {
+    let Some(first) = s.chars().next() else {
         return false;
     };
     if first == ' ' || first.is_ascii_punctuation() || s.ends_with(' ') {
