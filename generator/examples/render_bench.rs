@@ -23,6 +23,16 @@ fn thread_cpu() -> (f64, f64) {
     tsunagu::procstat::cpu_of("thread-self").unwrap_or_default()
 }
 
+fn kind(job: Job) -> &'static str {
+    match job {
+        Job::Resource(_) => "resource",
+        Job::Category { .. } => "category",
+        Job::Area { .. } => "area",
+        Job::Tag { .. } => "tag",
+        _ => "other",
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let content = PathBuf::from(args.next().unwrap_or_else(|| "content".into()));
@@ -50,9 +60,18 @@ fn main() -> anyhow::Result<()> {
         let (u0, s0) = thread_cpu();
         let wall = Instant::now();
         let mut bytes = 0usize;
+        // Wall time per kind of page (one thread, so close to its CPU time).
+        let mut kinds: std::collections::BTreeMap<&str, (usize, f64)> = Default::default();
         for &job in &jobs {
+            let t = Instant::now();
             let (_, html) = pages.render(&renderer, job)?;
+            let k = kinds.entry(kind(job)).or_default();
+            k.0 += 1;
+            k.1 += t.elapsed().as_secs_f64();
             bytes += html.len();
+        }
+        for (name, (n, secs)) in &kinds {
+            println!("  {name}: {n} pages, {secs:.2} s, {:.1} µs per page", secs * 1e6 / *n as f64);
         }
         let (u1, s1) = thread_cpu();
         let cpu = (u1 - u0) + (s1 - s0);
