@@ -325,13 +325,16 @@ fn render_pages(
         staging.with_writer(256, |w| {
             jobs.par_iter()
                 .filter(|job| !matches!(job, Job::Data))
-                .try_for_each(|&job| -> Result<(), BuildError> {
-                    let (file, bytes) = pages.render(renderer, job)?;
-                    // Every page has its own URL directory, most of them new.
-                    w.write_in_new_dir(file, bytes)?;
-                    progress.page_done();
-                    Ok(())
-                })
+                .try_for_each_init(
+                    || pages.scratch(),
+                    |scratch, &job| -> Result<(), BuildError> {
+                        let (file, bytes) = pages.render_with(renderer, job, scratch)?;
+                        // Every page has its own URL directory, most of them new.
+                        w.write_in_new_dir(file, bytes)?;
+                        progress.page_done();
+                        Ok(())
+                    },
+                )
         })?
     })
 }

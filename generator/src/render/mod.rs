@@ -91,6 +91,20 @@ impl Renderer {
         Ok(html)
     }
 
+    /// Renders a small piece of a page (a list entry) into a String sized for it: the
+    /// 16 KiB a page starts with would be most of the cost of a 300-byte fragment.
+    pub fn render_fragment(&self, template: &str, ctx: &Context) -> Result<String, RenderError> {
+        let mut html = Vec::with_capacity(512);
+        self.tera
+            .render_to(template, ctx, &mut html)
+            .map_err(|e| RenderError::Page {
+                page: template.to_string(),
+                template: template.to_string(),
+                message: chain(&e),
+            })?;
+        Ok(String::from_utf8(html).expect("tera renders UTF-8 text"))
+    }
+
     /// Renders a non-HTML template (robots, XML) without minifying.
     pub fn render_raw(&self, template: &str, ctx: &Context) -> Result<String, RenderError> {
         self.tera
