@@ -1,5 +1,7 @@
 //! Times the search-index stage alone on a content directory and reports its size:
-//! `cargo run --release -p tsunagu --example search_bench -- <content-dir> [out-dir]`.
+//! `cargo run --release -p tsunagu --example search_bench -- <content-dir> [out-dir]
+//! [--repeat N]`. With `--repeat N` the index is built N times over the same loaded
+//! content (each time reported), so a profiler samples the index more than the loader.
 //! Figures are reported, never asserted (docs/search.md lists them). Loading the YAML is
 //! timed separately: it is the loader's cost, not the index's.
 
@@ -15,12 +17,20 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() -> anyhow::Result<()> {
+    let usage = || anyhow::anyhow!("usage: search_bench <content-dir> [out-dir] [--repeat N]");
+    let mut positional = Vec::new();
+    let mut repeat = 1usize;
     let mut args = std::env::args().skip(1);
-    let content = PathBuf::from(
-        args.next()
-            .ok_or_else(|| anyhow::anyhow!("usage: search_bench <content-dir> [out-dir]"))?,
-    );
-    let out = args.next().map(PathBuf::from);
+    while let Some(arg) = args.next() {
+        if arg == "--repeat" {
+            repeat = args.next().and_then(|n| n.parse().ok()).ok_or_else(usage)?;
+        } else {
+            positional.push(arg);
+        }
+    }
+    let mut positional = positional.into_iter();
+    let content = PathBuf::from(positional.next().ok_or_else(usage)?);
+    let out = positional.next().map(PathBuf::from);
 
     let t = Instant::now();
     let loaded = tsunagu::load::load(&content)
@@ -28,14 +38,34 @@ fn main() -> anyhow::Result<()> {
     let load_s = t.elapsed().as_secs_f64();
     let rss_before = peak_rss_mib();
 
-    let cpu0 = tsunagu::procstat::cpu_seconds();
-    let t = Instant::now();
-    let (files, stats) =
-        tsunagu::search_index::files_with(&loaded.content, &tsunagu_search::Options::default());
-    let index_s = t.elapsed().as_secs_f64();
-    let index_cpu = tsunagu::procstat::cpu_seconds()
-        .zip(cpu0)
-        .map(|(b, a)| b - a);
+    println!("resources:        {}", loaded.content.resources.len());
+    println!("load (YAML):      {load_s:.2} s");
+    let mut built = None;
+    for run in 1..=repeat.max(1) {
+        // The previous run's files are dropped first, as the build drops them once written.
+        drop(built.take());
+        let cpu0 = tsunagu::procstat::cpu_seconds();
+        let t = Instant::now();
+        let (files, stats) =
+            tsunagu::search_index::files_with(&loaded.content, &tsunagu_search::Options::default());
+        let index_s = t.elapsed().as_secs_f64();
+        let index_cpu = tsunagu::procstat::cpu_seconds()
+            .zip(cpu0)
+            .map(|(b, a)| b - a);
+        println!(
+            "index build:      {index_s:.2} s wall, {} CPU{}",
+            index_cpu.map_or("?".into(), |c| format!("{c:.2} s")),
+            if repeat > 1 {
+                format!(" (run {run} of {repeat})")
+            } else {
+                String::new()
+            }
+        );
+        built = Some((files, stats));
+    }
+    let Some((files, stats)) = built else {
+        unreachable!("the loop runs at least once")
+    };
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
 
     if let Some(out) = &out {
@@ -47,12 +77,6 @@ fn main() -> anyhow::Result<()> {
             std::fs::write(&path, &f.bytes)?;
         }
     }
-    println!("resources:        {}", loaded.content.resources.len());
-    println!("load (YAML):      {load_s:.2} s");
-    println!(
-        "index build:      {index_s:.2} s wall, {} CPU",
-        index_cpu.map_or("?".into(), |c| format!("{c:.2} s"))
-    );
     println!(
         "index files:      {} ({} index chunks)",
         files.len(),

@@ -7,6 +7,7 @@
 //! free text. Closed resources have no page and are left out; suspended ones stay (their
 //! page exists and says 休止中).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, TagEnd};
@@ -77,24 +78,50 @@ fn categories_json(content: &Content) -> Vec<u8> {
 }
 
 /// One search document per published resource, sorted by reading so that equal scores
-/// (and filter-only lists) come out in あいうえお order.
-pub fn documents(content: &Content) -> Vec<Document> {
+/// (and filter-only lists) come out in あいうえお order. The documents borrow their
+/// searchable text from `content`.
+pub fn documents(content: &Content) -> Vec<Document<'_>> {
     let cats: BTreeMap<&str, &Category> = content
         .categories
         .iter()
         .map(|c| (c.id.as_str(), c))
         .collect();
+    // What each category adds to a document (its filter, names and readings, then its
+    // parents'), worked out once per category rather than once per resource.
+    let lineages: BTreeMap<&str, Vec<CategoryPart>> = cats
+        .keys()
+        .map(|&id| {
+            let parts = lineage(id, &cats)
+                .into_iter()
+                .map(|c| CategoryPart {
+                    filter: format!("c:{}", c.id),
+                    name: &c.name.ja,
+                    reading: reading(&c.name.ja),
+                })
+                .collect();
+            (id, parts)
+        })
+        .collect();
+    // The sort keys are normalised and sorted on every core (100,000 names at the
+    // national scale); the sort is stable, so equal keys keep the content's order.
     let mut published: Vec<(&Resource, String)> = content
         .resources
-        .iter()
+        .par_iter()
         .filter(|r| r.status != Status::Closed)
         .map(|r| (r, normalize(r.name_kana.as_deref().unwrap_or(&r.name))))
         .collect();
-    published.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    published.par_sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
     published
         .into_par_iter()
-        .map(|(r, _)| document(r, &cats))
+        .map(|(r, _)| document(r, &cats, &lineages))
         .collect()
+}
+
+/// One category of a resource's lineage, as the search document takes it.
+struct CategoryPart<'a> {
+    filter: String,
+    name: &'a str,
+    reading: Option<&'static str>,
 }
 
 /// The category and its parents, nearest first (guarding against cycles).
@@ -111,44 +138,47 @@ fn lineage<'a>(id: &'a str, cats: &BTreeMap<&str, &'a Category>) -> Vec<&'a Cate
     out
 }
 
-fn document(r: &Resource, cats: &BTreeMap<&str, &Category>) -> Document {
-    let mut parts: Vec<(Field, String)> = vec![(Field::Name, r.name.clone())];
+fn document<'a>(
+    r: &'a Resource,
+    cats: &BTreeMap<&str, &'a Category>,
+    lineages: &BTreeMap<&str, Vec<CategoryPart<'a>>>,
+) -> Document<'a> {
+    let mut parts: Vec<(Field, Cow<'a, str>)> = vec![(Field::Name, r.name.as_str().into())];
     let mut filters = Vec::new();
     if let Some(k) = &r.name_kana {
-        parts.push((Field::Kana, k.clone()));
+        parts.push((Field::Kana, k.as_str().into()));
     }
     for t in &r.tags {
-        parts.push((Field::Tags, t.clone()));
+        parts.push((Field::Tags, t.as_str().into()));
         if let Some(k) = reading(t) {
-            parts.push((Field::Kana, k.to_string()));
+            parts.push((Field::Kana, k.into()));
         }
     }
     for id in &r.categories {
-        for c in lineage(id, cats) {
-            let f = format!("c:{}", c.id);
-            if filters.contains(&f) {
+        for c in lineages.get(id.as_str()).into_iter().flatten() {
+            if filters.contains(&c.filter) {
                 continue;
             }
-            filters.push(f);
-            parts.push((Field::Category, c.name.ja.clone()));
-            if let Some(k) = reading(&c.name.ja) {
-                parts.push((Field::Category, k.to_string()));
+            filters.push(c.filter.clone());
+            parts.push((Field::Category, c.name.into()));
+            if let Some(k) = c.reading {
+                parts.push((Field::Category, k.into()));
             }
         }
     }
     if let Some(a) = &r.address {
-        parts.push((Field::Area, a.text.clone()));
+        parts.push((Field::Area, a.text.as_str().into()));
         if let Some(t) = &a.town {
-            parts.push((Field::Area, t.clone()));
+            parts.push((Field::Area, t.as_str().into()));
         }
         if let Some(p) = &a.postal_code {
-            parts.push((Field::Area, p.clone()));
+            parts.push((Field::Area, p.as_str().into()));
         }
     }
     if let Some(p) = &r.phone {
-        parts.push((Field::Area, p.clone()));
+        parts.push((Field::Area, p.as_str().into()));
     }
-    parts.push((Field::Description, plain_text(&r.description)));
+    parts.push((Field::Description, plain_text(&r.description).into()));
     for t in [
         &r.organization,
         &r.audience,
@@ -159,11 +189,11 @@ fn document(r: &Resource, cats: &BTreeMap<&str, &Category>) -> Document {
     .into_iter()
     .flatten()
     {
-        parts.push((Field::Description, t.clone()));
+        parts.push((Field::Description, t.as_str().into()));
     }
     for rule in &r.schedule.rules {
         if let Some(n) = &rule.note {
-            parts.push((Field::Description, n.clone()));
+            parts.push((Field::Description, n.as_str().into()));
         }
     }
 

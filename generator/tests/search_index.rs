@@ -14,9 +14,9 @@ fn fixture() -> tsunagu::model::Content {
 }
 
 fn find<'a>(
-    docs: &'a [tsunagu_search::Document],
+    docs: &'a [tsunagu_search::Document<'a>],
     id: &str,
-) -> Option<&'a tsunagu_search::Document> {
+) -> Option<&'a tsunagu_search::Document<'a>> {
     docs.iter().find(|d| display(d)["id"] == id)
 }
 
@@ -27,7 +27,8 @@ fn display(d: &tsunagu_search::Document) -> serde_json::Value {
 
 #[test]
 fn closed_resources_are_not_searchable_but_suspended_ones_are() {
-    let docs = documents(&fixture());
+    let content = fixture();
+    let docs = documents(&content);
     assert!(find(&docs, "closed-old-taiso").is_none());
     let magome = find(&docs, "magome-salon").expect("suspended resource is indexed");
     assert_eq!(display(magome)["x"], true);
@@ -35,7 +36,8 @@ fn closed_resources_are_not_searchable_but_suspended_ones_are() {
 
 #[test]
 fn category_filters_include_parents_and_days_come_from_the_schedule() {
-    let docs = documents(&fixture());
+    let content = fixture();
+    let docs = documents(&content);
     let d = find(&docs, "kutsukake-yunosato-kayoinoba").unwrap();
     for f in [
         "c:salon",
@@ -65,7 +67,8 @@ fn category_filters_include_parents_and_days_come_from_the_schedule() {
 
 #[test]
 fn readings_of_known_words_are_indexed_with_the_kana() {
-    let docs = documents(&fixture());
+    let content = fixture();
+    let docs = documents(&content);
     let d = find(&docs, "kutsukake-yunosato-kayoinoba").unwrap();
     // Tag 体操 → たいそう, so a resident typing たいそう finds it.
     assert!(
@@ -79,7 +82,8 @@ fn readings_of_known_words_are_indexed_with_the_kana() {
 
 #[test]
 fn documents_are_in_reading_order() {
-    let docs = documents(&fixture());
+    let content = fixture();
+    let docs = documents(&content);
     let kana: Vec<String> = docs
         .iter()
         .map(|d| {

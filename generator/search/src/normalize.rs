@@ -13,7 +13,7 @@
 //!
 //! Every step maps code points one by one (after NFKC), so the JS port stays a few lines.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Normalises `text` for indexing and matching.
 ///
@@ -22,17 +22,71 @@ use unicode_normalization::UnicodeNormalization;
 /// runs collapsed to one ASCII space (or removed between two Japanese characters) and
 /// trimmed.
 pub fn normalize(text: &str) -> String {
-    let mut folded: Vec<char> = Vec::with_capacity(text.len());
-    for c in text.nfkc().flat_map(char::to_lowercase) {
+    let mut chars = Vec::with_capacity(text.len());
+    normalize_into(text, &mut chars);
+    chars.into_iter().collect()
+}
+
+/// [`normalize`] into a reused buffer of characters (cleared first): the index build
+/// normalises millions of parts and tokenizes characters, so it skips the `String`.
+pub fn normalize_into(text: &str, out: &mut Vec<char>) {
+    out.clear();
+    // NFKC is the costliest step; most record text (kana, kanji, ASCII) is already NFKC,
+    // which a scan of code-point ranges proves without the decomposition tables.
+    if text.chars().all(already_nfkc) || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold_into(text.chars(), out);
+    } else {
+        fold_into(text.nfkc(), out);
+    }
+    collapse_whitespace(out);
+}
+
+/// Lowercases and folds NFKC characters into `out`, turning dash-like characters after
+/// katakana into ー.
+fn fold_into(chars: impl Iterator<Item = char>, out: &mut Vec<char>) {
+    let mut push = |c: char| {
         let c = fold_char(c);
-        let c = if is_dash_like(c) && folded.last().is_some_and(|&p| is_katakana_or_long(p)) {
+        let c = if is_dash_like(c) && out.last().is_some_and(|&p| is_katakana_or_long(p)) {
             'ー'
         } else {
             c
         };
-        folded.push(c);
+        out.push(c);
+    };
+    for c in chars {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase());
+        } else if is_caseless(c) {
+            push(c);
+        } else {
+            c.to_lowercase().for_each(&mut push);
+        }
     }
-    collapse_whitespace(&folded)
+}
+
+/// Characters that are NFKC on their own and never combine with a neighbour (quick
+/// check "yes", combining class 0): ASCII, kana, the CJK ideographs and 、。. A text made
+/// only of these is NFKC already. A test checks every one against the Unicode tables.
+fn already_nfkc(c: char) -> bool {
+    matches!(c,
+        '\u{0000}'..='\u{007F}'
+        | '\u{3001}'..='\u{3002}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}'
+        | '\u{30FC}'..='\u{30FE}'
+        | '\u{4E00}'..='\u{9FFF}'
+    )
+}
+
+/// Ranges with no lowercase mapping (CJK punctuation, kana, ideographs, Hangul), so the
+/// Unicode case tables need not be searched for them. A test checks every code point.
+fn is_caseless(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7AF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}'
+    )
 }
 
 /// Folds one code point: hiragana → katakana, small kana → large, ideograph variants.
@@ -64,29 +118,33 @@ fn fold_char(c: char) -> char {
 }
 
 /// Ideograph variants common in personal and place names (異体字). Kept short on purpose:
-/// each entry must also be in the JS port and in the golden vectors.
+/// each entry must also be in the JS port and in the golden vectors. Sorted by the
+/// variant's code point (a test checks), so a lookup is a binary search: every character
+/// of every record passes through here.
 const VARIANTS: &[(char, char)] = &[
-    ('髙', '高'),
-    ('﨑', '崎'),
-    ('嵜', '崎'),
-    ('邉', '辺'),
-    ('邊', '辺'),
-    ('濵', '浜'),
-    ('濱', '浜'),
-    ('澤', '沢'),
-    ('廣', '広'),
-    ('國', '国'),
-    ('櫻', '桜'),
-    ('齋', '斎'),
-    ('齊', '斉'),
-    ('冨', '富'),
+    ('冨', '富'), // U+51A8
+    ('國', '国'), // U+570B
+    ('嵜', '崎'), // U+5D5C
+    ('廣', '広'), // U+5EE3
+    ('櫻', '桜'), // U+6AFB
+    ('澤', '沢'), // U+6FA4
+    ('濱', '浜'), // U+6FF1
+    ('濵', '浜'), // U+6FF5
+    ('邉', '辺'), // U+9089
+    ('邊', '辺'), // U+908A
+    ('髙', '高'), // U+9AD9
+    ('齊', '斉'), // U+9F4A
+    ('齋', '斎'), // U+9F4B
+    ('﨑', '崎'), // U+FA11
 ];
 
 fn fold_variant(c: char) -> char {
+    if c < VARIANTS[0].0 {
+        return c;
+    }
     VARIANTS
-        .iter()
-        .find(|(from, _)| *from == c)
-        .map_or(c, |(_, to)| *to)
+        .binary_search_by_key(&c, |&(from, _)| from)
+        .map_or(c, |i| VARIANTS[i].1)
 }
 
 /// Characters people type for the long-vowel mark (after NFKC: ｰ is already ー, － is -).
@@ -146,33 +204,146 @@ pub fn nfkc(raw: &str) -> String {
     raw.nfkc().collect()
 }
 
-fn collapse_whitespace(chars: &[char]) -> String {
-    let mut out = String::with_capacity(chars.len() * 3);
+/// Collapses whitespace runs in place: one ASCII space between two characters unless
+/// both are Japanese, nothing at either end. The write position never passes the read
+/// position, and the character before a run is always the last one written.
+fn collapse_whitespace(chars: &mut Vec<char>) {
+    let mut w = 0;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if !is_space(c) {
-            out.push(c);
+            chars[w] = c;
+            w += 1;
             i += 1;
             continue;
         }
-        let start = i;
         while i < chars.len() && is_space(chars[i]) {
             i += 1;
         }
-        let before = start.checked_sub(1).map(|j| chars[j]);
+        let before = w.checked_sub(1).map(|j| chars[j]);
         let after = chars.get(i).copied();
         match (before, after) {
-            (Some(b), Some(a)) if !(is_cjk(b) && is_cjk(a)) => out.push(' '),
+            (Some(b), Some(a)) if !(is_cjk(b) && is_cjk(a)) => {
+                chars[w] = ' ';
+                w += 1;
+            }
             _ => {}
         }
     }
-    out
+    chars.truncate(w);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::*;
+
+    /// The normaliser as first written, step by step with no fast path: the fast paths
+    /// must give exactly its output (the browser port follows this definition).
+    fn reference(text: &str) -> String {
+        let mut folded: Vec<char> = Vec::new();
+        for c in text.nfkc().flat_map(char::to_lowercase) {
+            let c = fold_char(c);
+            let c = if is_dash_like(c) && folded.last().is_some_and(|&p| is_katakana_or_long(p)) {
+                'ー'
+            } else {
+                c
+            };
+            folded.push(c);
+        }
+        let mut out = String::new();
+        let mut i = 0;
+        while i < folded.len() {
+            if !is_space(folded[i]) {
+                out.push(folded[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < folded.len() && is_space(folded[i]) {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|j| folded[j]);
+            if let (Some(b), Some(&a)) = (before, folded.get(i))
+                && !(is_cjk(b) && is_cjk(a))
+            {
+                out.push(' ');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_code_point_normalises_as_the_reference_does() {
+        let mut differ = Vec::new();
+        for c in (0..=0x3FFFFu32).filter_map(char::from_u32) {
+            // Alone, and between katakana and a space (dash folding, space collapsing).
+            for text in [c.to_string(), format!("ア{c} {c}")] {
+                if normalize(&text) != reference(&text) {
+                    differ.push(text);
+                }
+            }
+        }
+        assert!(
+            differ.is_empty(),
+            "{} differ: {:?}",
+            differ.len(),
+            &differ[..differ.len().min(20)]
+        );
+    }
+
+    #[test]
+    fn mixed_texts_normalise_as_the_reference_does() {
+        // Characters that exercise every step: width, kana, case (İ lowers to two
+        // characters), combining marks, dashes, variants, spaces, beyond the BMP.
+        let pool: Vec<char> = "aZ09 -_.,ｱｶﾞﾀﾞｰ－―〜~ＡＺ０９あぁっゃゔアァッヶー\u{3099}\u{309A}\
+             e\u{0301}ÉİΣςЖ①Ⓐ㍻\u{3000}\t\n髙﨑嵜國體操子ども食堂\u{F900}𠮷한、。「」（）・"
+            .chars()
+            .collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 12) {
+                // xorshift: deterministic, no dependency.
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(pool[(state % pool.len() as u64) as usize]);
+            }
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            assert_eq!(normalize(&text), reference(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fast_path_ranges_agree_with_the_unicode_tables() {
+        for c in (0..=0x3FFFFu32).filter_map(char::from_u32) {
+            if already_nfkc(c) {
+                assert_eq!(
+                    is_nfkc_quick(std::iter::once(c)),
+                    IsNormalized::Yes,
+                    "{c:?}"
+                );
+                assert_eq!(
+                    unicode_normalization::char::canonical_combining_class(c),
+                    0,
+                    "{c:?}"
+                );
+            }
+            if is_caseless(c) {
+                assert!(
+                    c.to_lowercase().eq(std::iter::once(c)),
+                    "{c:?} has a lowercase"
+                );
+            }
+        }
+        assert!(
+            VARIANTS.windows(2).all(|w| w[0].0 < w[1].0),
+            "VARIANTS not sorted"
+        );
+    }
 
     #[test]
     fn half_width_katakana_and_hiragana_meet_in_katakana() {

@@ -123,38 +123,102 @@ pub fn index_tokens(normalized: &str, start: u32, out: &mut Vec<Token>) -> u32 {
 }
 
 /// Like [`index_tokens`], calling `emit(token, ordinal)` instead of allocating a
-/// `String` per token (the index build's hot path).
-pub fn each_index_token(normalized: &str, start: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
+/// `String` per token.
+pub fn each_index_token(normalized: &str, start: u32, emit: impl FnMut(&str, u32)) -> u32 {
+    let chars: Vec<char> = normalized.chars().collect();
+    tokens_of_chars(&chars, start, &mut Word::default(), emit)
+}
+
+/// Buffers one thread reuses for every text it indexes (the index build's hot path:
+/// millions of parts, each normalised and tokenized without allocating).
+#[derive(Debug, Default)]
+pub struct IndexScratch {
+    chars: Vec<char>,
+    word: Word,
+}
+
+impl IndexScratch {
+    /// Normalises `text` and calls `emit(token, ordinal)` for its index tokens, exactly
+    /// as `each_index_token(&normalize(text), start, emit)`; returns the next ordinal.
+    pub fn tokens(&mut self, text: &str, start: u32, emit: impl FnMut(&str, u32)) -> u32 {
+        crate::normalize::normalize_into(text, &mut self.chars);
+        tokens_of_chars(&self.chars, start, &mut self.word, emit)
+    }
+}
+
+/// A word being read: its characters without the hyphens, and the byte offset where
+/// each hyphen-joined digit group starts (the first is 0).
+#[derive(Debug, Default)]
+struct Word {
+    text: String,
+    groups: Vec<usize>,
+}
+
+/// The tokens of normalised characters: walks the same segments as [`segments`]
+/// (Japanese runs, words, separator runs) without building them.
+fn tokens_of_chars(
+    chars: &[char],
+    start: u32,
+    word: &mut Word,
+    mut emit: impl FnMut(&str, u32),
+) -> u32 {
     let mut ord = start;
     let mut emitted = false;
     let mut buf = [0u8; 8];
-    for seg in segments(normalized) {
-        match seg {
-            Segment::Sep => {
+    let mut i = 0;
+    while i < chars.len() {
+        match class(chars[i]) {
+            Class::Sep => {
+                while i < chars.len() && class(chars[i]) == Class::Sep {
+                    i += 1;
+                }
                 if emitted {
                     ord += 1;
                 }
             }
-            Segment::Cjk(run) => {
-                for (i, pair) in run.windows(2).enumerate() {
+            Class::Cjk => {
+                let first = i;
+                while i < chars.len() && class(chars[i]) == Class::Cjk {
+                    i += 1;
+                }
+                let run = &chars[first..i];
+                for (k, pair) in run.windows(2).enumerate() {
                     let a = pair[0].encode_utf8(&mut buf).len();
                     let b = pair[1].encode_utf8(&mut buf[a..]).len();
                     // Both halves were written from chars, so the bytes are UTF-8.
                     let text = std::str::from_utf8(&buf[..a + b]).unwrap_or_default();
-                    emit(text, ord + i as u32);
+                    emit(text, ord + k as u32);
                 }
                 let last = run.len() - 1;
                 emit(run[last].encode_utf8(&mut buf), ord + last as u32);
                 ord += run.len() as u32;
                 emitted = true;
             }
-            Segment::Word(groups) => {
-                if groups.len() > 1 {
-                    for k in 1..groups.len() {
-                        emit(&groups[k..].concat(), ord);
+            Class::Word => {
+                word.text.clear();
+                word.groups.clear();
+                word.groups.push(0);
+                while i < chars.len() {
+                    let c = chars[i];
+                    if class(c) == Class::Word {
+                        word.text.push(c);
+                        i += 1;
+                    } else if c == '-'
+                        && chars[i - 1].is_ascii_digit()
+                        && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                    {
+                        // A hyphen between digits joins phone and postal-code groups.
+                        word.groups.push(word.text.len());
+                        i += 1;
+                    } else {
+                        break;
                     }
                 }
-                emit(&groups.concat(), ord);
+                // The suffixes starting at each later group, then the whole word.
+                for &g in &word.groups[1..] {
+                    emit(&word.text[g..], ord);
+                }
+                emit(&word.text, ord);
                 ord += 1;
                 emitted = true;
             }
@@ -236,6 +300,70 @@ mod tests {
         let mut v = Vec::new();
         index_tokens(&normalize(s), 0, &mut v);
         v.into_iter().map(|t| (t.text, t.ord)).collect()
+    }
+
+    /// The index tokens as first written, from [`segments`]: the scratch-buffer path
+    /// must emit exactly these, in this order.
+    fn reference_tokens(normalized: &str, start: u32) -> (Vec<(String, u32)>, u32) {
+        let mut out = Vec::new();
+        let mut ord = start;
+        let mut emitted = false;
+        for seg in segments(normalized) {
+            match seg {
+                Segment::Sep => {
+                    if emitted {
+                        ord += 1;
+                    }
+                }
+                Segment::Cjk(run) => {
+                    for (i, pair) in run.windows(2).enumerate() {
+                        out.push((pair.iter().collect(), ord + i as u32));
+                    }
+                    out.push((run[run.len() - 1].to_string(), ord + run.len() as u32 - 1));
+                    ord += run.len() as u32;
+                    emitted = true;
+                }
+                Segment::Word(groups) => {
+                    for k in 1..groups.len() {
+                        out.push((groups[k..].concat(), ord));
+                    }
+                    out.push((groups.concat(), ord));
+                    ord += 1;
+                    emitted = true;
+                }
+            }
+        }
+        (out, ord)
+    }
+
+    #[test]
+    fn scratch_tokens_equal_the_segment_tokens() {
+        let pool: Vec<char> = "ab9 0-1-23-4--5-a-0562 。、・/()子ども食堂体操𠮷한ーｶﾞあ-ア~"
+            .chars()
+            .collect();
+        let mut scratch = IndexScratch::default();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for n in 0..20_000u32 {
+            let mut text = String::new();
+            for _ in 0..(state % 16) {
+                // xorshift: deterministic, no dependency.
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(pool[(state % pool.len() as u64) as usize]);
+            }
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let start = n % 5;
+            let mut got = Vec::new();
+            let next = scratch.tokens(&text, start, |t, o| got.push((t.to_string(), o)));
+            assert_eq!(
+                (got, next),
+                reference_tokens(&normalize(&text), start),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

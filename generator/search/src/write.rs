@@ -21,11 +21,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::field::Field;
-use crate::index::{Document, Inverted, invert};
+use crate::index::{Document, Entry, Inverted, invert};
 
 /// Sizes that trade request count against bytes per request.
 #[derive(Debug, Clone)]
@@ -105,7 +106,7 @@ struct Files {
 }
 
 /// Builds the index files for `docs` (document number = position in `docs`).
-pub fn build(mut docs: Vec<Document>, opts: &Options) -> Index {
+pub fn build(mut docs: Vec<Document<'_>>, opts: &Options) -> Index {
     let inverted = invert(&mut docs);
     let docs = &docs[..];
     let mut files = Vec::new();
@@ -204,57 +205,158 @@ fn write_index_chunks(
     files: &mut Vec<IndexFile>,
     stats: &mut Stats,
 ) -> Vec<(String, String)> {
-    let mut entries: Vec<(Box<str>, crate::index::Postings)> =
-        inverted.tokens.into_iter().collect();
-    entries.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    let mut entries = inverted.tokens;
+    entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.0, &b.0));
     stats.tokens = entries.len();
 
-    // Each token's `"token":[postings]` text depends on that token alone: encode them on
-    // every core (postings are dropped as they are encoded), then cut the sorted run into
-    // chunks, which needs only the lengths.
-    let encoded: Vec<(Box<str>, String)> = entries
-        .into_par_iter()
-        .map(|(token, postings)| {
-            let mut entry = serde_json::to_string(&*token).expect("string serialises");
-            entry.push_str(":[");
-            encode_postings(&postings, &mut entry);
-            entry.push(']');
-            (token, entry)
-        })
+    // Where chunks start depends only on the length of each `"token":[postings]` entry,
+    // which is counted without writing it. Each chunk is then written on any core
+    // straight into a buffer of its exact size: no text per entry, no copy of it into
+    // the chunk, and each token's postings are freed once written.
+    let lens: Vec<usize> = entries
+        .par_iter()
+        .map(|(token, postings)| entry_len(token, postings))
         .collect();
-    let mut firsts: Vec<String> = Vec::new();
-    let mut chunks: Vec<String> = Vec::new();
-    for (token, entry) in encoded {
-        match chunks.last_mut() {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut open = 0; // bytes of the open chunk, without its closing brace
+    for (i, &len) in lens.iter().enumerate() {
+        if !starts.is_empty() && open + len <= opts.chunk_bytes {
             // A chunk is closed once the next entry would take it past `chunk_bytes`.
-            Some(chunk) if chunk.len() + entry.len() <= opts.chunk_bytes => {
-                chunk.push(',');
-                chunk.push_str(&entry);
+            open += 1 + len;
+        } else {
+            if !starts.is_empty() {
+                sizes.push(open + 1);
             }
-            _ => {
-                firsts.push(token.into_string());
-                let mut chunk = String::with_capacity(opts.chunk_bytes.max(entry.len()) + 2);
-                chunk.push('{');
-                chunk.push_str(&entry);
-                chunks.push(chunk);
-            }
+            starts.push(i);
+            open = 1 + len;
         }
     }
-    let contents: Vec<Vec<u8>> = chunks
-        .into_iter()
-        .map(|mut chunk| {
-            chunk.push('}');
-            stats.largest_index_chunk_bytes = stats.largest_index_chunk_bytes.max(chunk.len());
-            chunk.into_bytes()
+    if !starts.is_empty() {
+        sizes.push(open + 1);
+    }
+    drop(lens);
+    let firsts: Vec<String> = starts.iter().map(|&i| entries[i].0.to_string()).collect();
+    stats.largest_index_chunk_bytes = sizes.iter().copied().max().unwrap_or(0);
+
+    let mut pieces: Vec<(&mut [Entry], usize)> = Vec::with_capacity(starts.len());
+    let mut rest = &mut entries[..];
+    for (k, &size) in sizes.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(stats.tokens);
+        let (piece, tail) = std::mem::take(&mut rest).split_at_mut(end - starts[k]);
+        pieces.push((piece, size));
+        rest = tail;
+    }
+    let contents: Vec<Vec<u8>> = pieces
+        .into_par_iter()
+        .map(|(piece, size)| {
+            let mut chunk = Vec::with_capacity(size);
+            chunk.push(b'{');
+            for (i, (token, postings)) in piece.iter_mut().enumerate() {
+                if i > 0 {
+                    chunk.push(b',');
+                }
+                push_json_str(token, &mut chunk);
+                chunk.extend_from_slice(b":[");
+                encode_postings(postings, &mut chunk);
+                chunk.push(b']');
+                *postings = Vec::new();
+            }
+            chunk.push(b'}');
+            debug_assert_eq!(chunk.len(), size, "counted and written lengths agree");
+            chunk
         })
         .collect();
+    drop(entries);
     let hashes = push_numbered_all("index", contents, files);
     stats.index_chunks = hashes.len();
     firsts.into_iter().zip(hashes).collect()
 }
 
+/// Bytes of `"token":[postings]` as [`push_json_str`] and [`encode_postings`] write it.
+fn entry_len(token: &str, postings: &[(u32, u32)]) -> usize {
+    json_str_len(token) + 2 + postings_len(postings) + 1
+}
+
+/// A token needs no JSON escape unless it holds `"`, `\` or a control character; the
+/// tokenizer never makes one that does, but serde_json still writes any that would.
+fn plain_json(token: &str) -> bool {
+    !token.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)
+}
+
+fn json_str_len(token: &str) -> usize {
+    if plain_json(token) {
+        token.len() + 2
+    } else {
+        serde_json::to_string(token).map_or(0, |s| s.len())
+    }
+}
+
+fn push_json_str(token: &str, out: &mut Vec<u8>) {
+    if plain_json(token) {
+        out.push(b'"');
+        out.extend_from_slice(token.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing a string into a Vec cannot fail.
+        serde_json::to_writer(&mut *out, token).expect("a string serialises");
+    }
+}
+
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Bytes of [`encode_postings`]'s output for `postings`.
+fn postings_len(postings: &[(u32, u32)]) -> usize {
+    let mut len = 0;
+    let mut prev_doc = 0u32;
+    let mut i = 0;
+    while i < postings.len() {
+        let doc = postings[i].0;
+        let end = postings[i..]
+            .iter()
+            .position(|p| p.0 != doc)
+            .map_or(postings.len(), |k| i + k);
+        if i > 0 {
+            len += 1;
+        }
+        len += digits((doc - prev_doc) as usize) + 1 + digits(end - i);
+        len += postings[i..end]
+            .iter()
+            .map(|p| 1 + digits(p.1 as usize))
+            .sum::<usize>();
+        prev_doc = doc;
+        i = end;
+    }
+    len
+}
+
+/// Compares two strings as JavaScript does, by UTF-16 code units, without encoding them:
+/// the order is decided by the first character that differs (UTF-8 has a shared prefix
+/// up to it), and only there can UTF-16 order differ from code-point order (U+E000–U+FFFF
+/// sorts after the surrogates of characters beyond U+FFFF).
+fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let Some(i) = a.bytes().zip(b.bytes()).position(|(x, y)| x != y) else {
+        return a.len().cmp(&b.len());
+    };
+    // The bytes before `i` are equal, so both strings have a character boundary here.
+    let start = (0..=i).rev().find(|&k| a.is_char_boundary(k)).unwrap_or(0);
+    let first_unit = |s: &str| {
+        let c = s[start..].chars().next().map_or(0, u32::from);
+        // A character beyond U+FFFF sorts by its high surrogate (D800–DBFF), then by the
+        // rest of its value, which the low surrogate orders the same way.
+        if c > 0xFFFF {
+            (0xD800 + ((c - 0x10000) >> 10), c)
+        } else {
+            (c, 0)
+        }
+    };
+    first_unit(a).cmp(&first_unit(b))
+}
+
 /// `[docDelta, n, pos…]` per document; postings are sorted by (doc, pos).
-fn encode_postings(postings: &[(u32, u32)], out: &mut String) {
+fn encode_postings(postings: &[(u32, u32)], out: &mut Vec<u8>) {
     let mut prev_doc = 0u32;
     let mut i = 0;
     let mut first = true;
@@ -265,25 +367,29 @@ fn encode_postings(postings: &[(u32, u32)], out: &mut String) {
             .position(|p| p.0 != doc)
             .map_or(postings.len(), |k| i + k);
         if !first {
-            out.push(',');
+            out.push(b',');
         }
         first = false;
         // itoa, not `write!`: this loop formats every posting of the site (8 million at
         // 100,000 resources), and core::fmt was a visible share of the index build.
         let mut num = itoa::Buffer::new();
-        out.push_str(num.format(doc - prev_doc));
-        out.push(',');
-        out.push_str(num.format(end - i));
+        out.extend_from_slice(num.format(doc - prev_doc).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(num.format(end - i).as_bytes());
         for p in &postings[i..end] {
-            out.push(',');
-            out.push_str(num.format(p.1));
+            out.push(b',');
+            out.extend_from_slice(num.format(p.1).as_bytes());
         }
         prev_doc = doc;
         i = end;
     }
 }
 
-fn write_doc_chunks(docs: &[Document], opts: &Options, files: &mut Vec<IndexFile>) -> Vec<String> {
+fn write_doc_chunks(
+    docs: &[Document<'_>],
+    opts: &Options,
+    files: &mut Vec<IndexFile>,
+) -> Vec<String> {
     let contents: Vec<Vec<u8>> = docs
         .par_chunks(opts.docs_per_chunk.max(1))
         .map(|chunk| {
@@ -302,9 +408,13 @@ fn write_doc_chunks(docs: &[Document], opts: &Options, files: &mut Vec<IndexFile
     push_numbered_all("doc", contents, files)
 }
 
-fn write_geo_chunks(docs: &[Document], opts: &Options, files: &mut Vec<IndexFile>) -> Vec<String> {
+fn write_geo_chunks(
+    docs: &[Document<'_>],
+    opts: &Options,
+    files: &mut Vec<IndexFile>,
+) -> Vec<String> {
     let contents: Vec<Vec<u8>> = docs
-        .chunks(opts.geo_per_chunk.max(1))
+        .par_chunks(opts.geo_per_chunk.max(1))
         .map(|chunk| {
             let mut s = String::from("[");
             for (i, d) in chunk.iter().enumerate() {
@@ -327,10 +437,12 @@ fn write_geo_chunks(docs: &[Document], opts: &Options, files: &mut Vec<IndexFile
 }
 
 fn write_filters<'a>(
-    docs: &'a [Document],
+    docs: &'a [Document<'_>],
     files: &mut Vec<IndexFile>,
 ) -> BTreeMap<&'a str, (String, usize)> {
-    let mut lists: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    // Hashed while gathering (half a million lookups at 100,000 resources), then put in
+    // name order once for the files and the manifest.
+    let mut lists: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
     for (n, d) in docs.iter().enumerate() {
         for f in &d.filters {
             let list = lists.entry(f.as_str()).or_default();
@@ -339,6 +451,7 @@ fn write_filters<'a>(
             }
         }
     }
+    let lists: BTreeMap<&str, Vec<u32>> = lists.into_iter().collect();
     lists
         .into_iter()
         .map(|(name, list)| {
@@ -356,4 +469,35 @@ fn write_filters<'a>(
             (name, (push_hashed("filter", s.into_bytes(), files), count))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf16_cmp;
+
+    /// The shortcut must order like comparing the UTF-16 encodings, in particular
+    /// characters beyond U+FFFF against U+E000–U+FFFF, and prefixes.
+    #[test]
+    fn utf16_cmp_orders_like_javascript() {
+        let pool: Vec<char> = "aZ09子ド堂\u{E000}\u{FF5E}\u{FFFF}𠮷𠀀\u{10000}\u{10FFFF}é"
+            .chars()
+            .collect();
+        let mut texts = vec![String::new()];
+        for &a in &pool {
+            texts.push(a.to_string());
+            for &b in &pool {
+                texts.push([a, b].iter().collect());
+                texts.push([a, b, a].iter().collect());
+            }
+        }
+        for x in &texts {
+            for y in &texts {
+                assert_eq!(
+                    utf16_cmp(x, y),
+                    x.encode_utf16().cmp(y.encode_utf16()),
+                    "{x:?} vs {y:?}"
+                );
+            }
+        }
+    }
 }

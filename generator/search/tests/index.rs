@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use serde_json::Value;
 use tsunagu_search::{Document, Field, Options, build};
 
-fn doc(name: &str, kana: &str, filters: &[&str]) -> Document {
+fn doc(name: &str, kana: &str, filters: &[&str]) -> Document<'static> {
     Document {
         parts: vec![
-            (Field::Name, name.to_string()),
-            (Field::Kana, kana.to_string()),
+            (Field::Name, name.to_string().into()),
+            (Field::Kana, kana.to_string().into()),
             (
                 Field::Description,
-                format!("{name}の紹介。電話 0562-92-{:04}", name.len()),
+                format!("{name}の紹介。電話 0562-92-{:04}", name.len()).into(),
             ),
         ],
         filters: filters.iter().map(|s| s.to_string()).collect(),
@@ -22,7 +22,7 @@ fn doc(name: &str, kana: &str, filters: &[&str]) -> Document {
     }
 }
 
-fn files(docs: &[Document], opts: &Options) -> HashMap<String, Value> {
+fn files(docs: &[Document<'_>], opts: &Options) -> HashMap<String, Value> {
     build(docs.to_vec(), opts)
         .files
         .into_iter()
@@ -35,7 +35,7 @@ fn files(docs: &[Document], opts: &Options) -> HashMap<String, Value> {
         .collect()
 }
 
-fn corpus() -> Vec<Document> {
+fn corpus() -> Vec<Document<'static>> {
     let names = [
         "子ども食堂",
         "体操教室",
