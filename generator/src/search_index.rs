@@ -52,8 +52,8 @@ struct Display<'a> {
 
 /// The files and the index figures (for benchmarks), with explicit chunk sizes.
 pub fn files_with(content: &Content, opts: &Options) -> (Vec<OutputFile>, tsunagu_search::Stats) {
-    let docs = documents(content);
-    let index = tsunagu_search::build(docs, opts);
+    let sources = Sources::new(content);
+    let index = tsunagu_search::build_with(sources.resources.len(), |n| sources.document(n), opts);
     let mut files: Vec<OutputFile> = index
         .files
         .into_iter()
@@ -81,40 +81,65 @@ fn categories_json(content: &Content) -> Vec<u8> {
 /// (and filter-only lists) come out in あいうえお order. The documents borrow their
 /// searchable text from `content`.
 pub fn documents(content: &Content) -> Vec<Document<'_>> {
-    let cats: BTreeMap<&str, &Category> = content
-        .categories
-        .iter()
-        .map(|c| (c.id.as_str(), c))
-        .collect();
-    // What each category adds to a document (its filter, names and readings, then its
-    // parents'), worked out once per category rather than once per resource.
-    let lineages: BTreeMap<&str, Vec<CategoryPart>> = cats
-        .keys()
-        .map(|&id| {
-            let parts = lineage(id, &cats)
-                .into_iter()
-                .map(|c| CategoryPart {
-                    filter: format!("c:{}", c.id),
-                    name: &c.name.ja,
-                    reading: reading(&c.name.ja),
-                })
-                .collect();
-            (id, parts)
-        })
-        .collect();
-    // The sort keys are normalised and sorted on every core (100,000 names at the
-    // national scale); the sort is stable, so equal keys keep the content's order.
-    let mut published: Vec<(&Resource, String)> = content
-        .resources
-        .par_iter()
-        .filter(|r| r.status != Status::Closed)
-        .map(|r| (r, normalize(r.name_kana.as_deref().unwrap_or(&r.name))))
-        .collect();
-    published.par_sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
-    published
+    let sources = Sources::new(content);
+    (0..sources.resources.len())
         .into_par_iter()
-        .map(|(r, _)| document(r, &cats, &lineages))
+        .map(|n| sources.document(n))
         .collect()
+}
+
+/// What the search documents are made from: the published resources in result order,
+/// and what each category adds to a document. The index build makes each document from
+/// here on the thread that indexes it (`tsunagu_search::build_with`), so the searchable
+/// text of all 100,000 documents never exists at once.
+struct Sources<'a> {
+    resources: Vec<&'a Resource>,
+    cats: BTreeMap<&'a str, &'a Category>,
+    lineages: BTreeMap<&'a str, Vec<CategoryPart<'a>>>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(content: &'a Content) -> Self {
+        let cats: BTreeMap<&str, &Category> = content
+            .categories
+            .iter()
+            .map(|c| (c.id.as_str(), c))
+            .collect();
+        // What each category adds to a document (its filter, names and readings, then its
+        // parents'), worked out once per category rather than once per resource.
+        let lineages: BTreeMap<&str, Vec<CategoryPart>> = cats
+            .keys()
+            .map(|&id| {
+                let parts = lineage(id, &cats)
+                    .into_iter()
+                    .map(|c| CategoryPart {
+                        filter: format!("c:{}", c.id),
+                        name: &c.name.ja,
+                        reading: reading(&c.name.ja),
+                    })
+                    .collect();
+                (id, parts)
+            })
+            .collect();
+        // The sort keys are normalised and sorted on every core (100,000 names at the
+        // national scale); the sort is stable, so equal keys keep the content's order.
+        let mut published: Vec<(&Resource, String)> = content
+            .resources
+            .par_iter()
+            .filter(|r| r.status != Status::Closed)
+            .map(|r| (r, normalize(r.name_kana.as_deref().unwrap_or(&r.name))))
+            .collect();
+        published.par_sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        Sources {
+            resources: published.into_iter().map(|(r, _)| r).collect(),
+            cats,
+            lineages,
+        }
+    }
+
+    fn document(&self, n: usize) -> Document<'a> {
+        document(self.resources[n], &self.cats, &self.lineages)
+    }
 }
 
 /// One category of a resource's lineage, as the search document takes it.

@@ -20,4 +20,4 @@ pub use field::Field;
 pub use index::Document;
 pub use normalize::normalize;
 pub use tokenize::{QueryToken, query_terms};
-pub use write::{Index, IndexFile, Options, Stats, build};
+pub use write::{Index, IndexFile, Options, Stats, build, build_with};

@@ -107,7 +107,24 @@ struct Files {
 
 /// Builds the index files for `docs` (document number = position in `docs`).
 pub fn build(mut docs: Vec<Document<'_>>, opts: &Options) -> Index {
-    let inverted = invert(&mut docs);
+    let inverted = invert(&mut docs, |_, _| {});
+    build_from(docs, inverted, opts)
+}
+
+/// Builds the index files for documents `0..count`, made by `make(n)` on the threads
+/// that index them. Each document's searchable text lives only while it is tokenized,
+/// which keeps the peak memory of a large site lower than making every document first.
+pub fn build_with<'a>(
+    count: usize,
+    make: impl Fn(usize) -> Document<'a> + Sync,
+    opts: &Options,
+) -> Index {
+    let mut docs: Vec<Document<'a>> = (0..count).map(|_| Document::empty()).collect();
+    let inverted = invert(&mut docs, |n, doc| *doc = make(n));
+    build_from(docs, inverted, opts)
+}
+
+fn build_from(docs: Vec<Document<'_>>, inverted: Inverted, opts: &Options) -> Index {
     let docs = &docs[..];
     let mut files = Vec::new();
     let mut stats = Stats {
