@@ -205,40 +205,37 @@ pub fn build_content(
         )
     })?;
     crate::procstat::trace("search index dropped");
-    // GeoJSON goes one file at a time, so the data catalogue page can give each
-    // file's size and record count (open data work).
-    let mut geo_stats: Vec<crate::export::FileStat> = Vec::new();
-    timer.time("geojson", || {
-        staging.with_writer(2, |w| {
-            crate::geo::files(&ix, |path, bytes| {
-                geo_stats.push(crate::export::stat(&path, &bytes));
-                w.write(path, bytes)
-            })
-        })?
-    })?;
-
     let mut pages = PageSet::new(&ix, &renderer, opts.build_date(), provided.clone())?;
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
-    // The exports (CSV, HSDS) are made on one thread beside the page stage: alone they
-    // left the second core idle for seconds, and the page stage holds little memory
-    // (beside the GeoJSON as well, the national set's peak rose from 786 to 948 MB).
-    // The data catalogue page lists them, so it is rendered once they are done.
-    let (exports, export_time) = std::thread::scope(|scope| {
-        let exports = scope.spawn(|| {
+    // The GeoJSON and then the exports (CSV, HSDS) are made on one thread beside the page
+    // stage: alone they left the second core idle for seconds, and the page stage holds
+    // little memory. One after the other on that thread, not side by side (both beside
+    // the pages, the national set's peak rose from 786 to 948 MB). The data catalogue
+    // page lists them, so it is rendered once they are done.
+    let (open_data, open_data_times) = std::thread::scope(|scope| {
+        let open_data = scope.spawn(|| {
             let t = Instant::now();
-            (write_exports(content, &staging), t.elapsed())
+            let geo = write_geojson(&ix, &staging);
+            crate::procstat::trace("geojson");
+            let geo_time = t.elapsed();
+            let t = Instant::now();
+            let exports = write_exports(content, &staging);
+            crate::procstat::trace("exports");
+            ((geo, exports), (geo_time, t.elapsed()))
         });
         let rendered = timer.time("render+write", || {
             render_pages(&pages, &renderer, &jobs, &staging, progress)
         });
-        let exports = exports
+        let open_data = open_data
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        rendered.map(|()| exports)
+        rendered.map(|()| open_data)
     })?;
-    timer.stages.push(("exports", export_time));
-    crate::procstat::trace("exports");
+    timer.stages.push(("geojson", open_data_times.0));
+    timer.stages.push(("exports", open_data_times.1));
+    let (geo_stats, exports) = open_data;
+    let geo_stats = geo_stats?;
     let (export_paths, export_stats) = exports?;
     provided.extend(export_paths);
     pages.set_data_files(crate::export::catalogue(
@@ -337,6 +334,22 @@ fn render_pages(
                 )
         })?
     })
+}
+
+/// Makes the GeoJSON files one at a time, so the data catalogue page can give each
+/// file's size and record count, and returns their stats.
+fn write_geojson(
+    ix: &Index,
+    staging: &Staging,
+) -> Result<Vec<crate::export::FileStat>, BuildError> {
+    let mut stats = Vec::new();
+    staging.with_writer(2, |w| {
+        crate::geo::files(ix, |path, bytes| {
+            stats.push(crate::export::stat(&path, &bytes));
+            w.write(path, bytes)
+        })
+    })??;
+    Ok(stats)
 }
 
 /// Makes the CSV and HSDS exports one file at a time (see `export::each_file`), each
