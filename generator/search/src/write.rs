@@ -490,7 +490,54 @@ fn write_filters<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::utf16_cmp;
+    use super::*;
+
+    /// Chunk boundaries are cut from counted lengths: the count must equal what is
+    /// written, for every number of digits and for tokens that need JSON escapes.
+    #[test]
+    fn counted_entry_lengths_equal_written_ones() {
+        let numbers = [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            999,
+            1000,
+            65_535,
+            1_000_000,
+            u32::MAX,
+        ];
+        let mut postings = Vec::new();
+        for (i, &doc) in numbers.iter().enumerate() {
+            for &pos in &numbers[..=i] {
+                postings.push((doc, pos));
+            }
+        }
+        for token in [
+            "子ド",
+            "a",
+            "0562921111",
+            "引用\"符",
+            "back\\slash",
+            "\u{1}",
+        ] {
+            for n in 0..=postings.len() {
+                let list = &postings[..n];
+                let mut written = Vec::new();
+                push_json_str(token, &mut written);
+                written.extend_from_slice(b":[");
+                encode_postings(list, &mut written);
+                written.push(b']');
+                assert_eq!(
+                    entry_len(token, list),
+                    written.len(),
+                    "{token:?} with {n} postings"
+                );
+            }
+        }
+    }
 
     /// The shortcut must order like comparing the UTF-16 encodings, in particular
     /// characters beyond U+FFFF against U+E000–U+FFFF, and prefixes.

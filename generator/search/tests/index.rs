@@ -154,3 +154,27 @@ fn file_names_follow_content() {
     let c = build(changed, &Options::default());
     assert_ne!(names(&a), names(&c));
 }
+
+/// The generator builds through `build_with` (documents made on the indexing threads);
+/// it must write exactly the files `build` writes from the same documents.
+#[test]
+fn build_with_writes_the_same_files_as_build() {
+    let docs = corpus();
+    let opts = Options {
+        chunk_bytes: 120,
+        ..Options::default()
+    };
+    let whole = tsunagu_search::build(docs.clone(), &opts);
+    let made = tsunagu_search::build_with(docs.len(), |n| docs[n].clone(), &opts);
+    let files = |i: &tsunagu_search::Index| -> Vec<(String, Vec<u8>)> {
+        i.files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes.clone()))
+            .collect()
+    };
+    assert!(whole.files.len() > 5);
+    assert_eq!(files(&made), files(&whole));
+    // No documents: still a manifest (and nothing is made).
+    let empty = tsunagu_search::build_with(0, |_| unreachable!(), &opts);
+    assert!(empty.files.iter().any(|f| f.path == "search/manifest.json"));
+}
