@@ -78,7 +78,7 @@ pub struct Index {
 }
 
 #[derive(Serialize)]
-struct Manifest<'a> {
+struct Manifest {
     version: u32,
     documents: usize,
     fields: Vec<FieldInfo>,
@@ -88,7 +88,7 @@ struct Manifest<'a> {
     docs: Files,
     geo: Files,
     /// filter value → `[file hash, document count]`.
-    filters: BTreeMap<&'a str, (String, usize)>,
+    filters: BTreeMap<String, (String, usize)>,
 }
 
 #[derive(Serialize)]
@@ -124,23 +124,29 @@ pub fn build_with<'a>(
     build_from(docs, inverted, opts)
 }
 
-fn build_from(docs: Vec<Document<'_>>, inverted: Inverted, opts: &Options) -> Index {
-    let docs = &docs[..];
+fn build_from(mut docs: Vec<Document<'_>>, inverted: Inverted, opts: &Options) -> Index {
+    let documents = docs.len();
     let mut files = Vec::new();
     let mut stats = Stats {
-        documents: docs.len(),
+        documents,
         postings: inverted.postings,
         ..Stats::default()
     };
 
+    // The filter lists and coordinates are made first, so that the documents' filter
+    // values are freed before the index chunks are written (the stage's memory peak),
+    // and the display records right after their chunks; the files keep their order.
+    let mut geo_and_filter_files = Vec::new();
+    let geo_files = write_geo_chunks(&docs, opts, &mut geo_and_filter_files);
+    let filters = write_filters(&mut docs, &mut geo_and_filter_files);
     let index = write_index_chunks(inverted, opts, &mut files, &mut stats);
-    let docs_files = write_doc_chunks(docs, opts, &mut files);
-    let geo_files = write_geo_chunks(docs, opts, &mut files);
-    let filters = write_filters(docs, &mut files);
+    let docs_files = write_doc_chunks(&docs, opts, &mut files);
+    drop(docs);
+    files.append(&mut geo_and_filter_files);
 
     let manifest = Manifest {
         version: 1,
-        documents: docs.len(),
+        documents,
         fields: Field::ALL
             .iter()
             .map(|f| FieldInfo {
@@ -453,22 +459,29 @@ fn write_geo_chunks(
     push_numbered_all("geo", contents, files)
 }
 
-fn write_filters<'a>(
-    docs: &'a [Document<'_>],
+/// Writes one file per filter value and takes the filter values out of `docs`.
+fn write_filters(
+    docs: &mut [Document<'_>],
     files: &mut Vec<IndexFile>,
-) -> BTreeMap<&'a str, (String, usize)> {
+) -> BTreeMap<String, (String, usize)> {
     // Hashed while gathering (half a million lookups at 100,000 resources), then put in
     // name order once for the files and the manifest.
-    let mut lists: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-    for (n, d) in docs.iter().enumerate() {
-        for f in &d.filters {
-            let list = lists.entry(f.as_str()).or_default();
-            if list.last() != Some(&(n as u32)) {
-                list.push(n as u32);
+    let mut lists: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    for (n, d) in docs.iter_mut().enumerate() {
+        for f in std::mem::take(&mut d.filters) {
+            match lists.get_mut(f.as_str()) {
+                Some(list) => {
+                    if list.last() != Some(&(n as u32)) {
+                        list.push(n as u32);
+                    }
+                }
+                None => {
+                    lists.insert(f, vec![n as u32]);
+                }
             }
         }
     }
-    let lists: BTreeMap<&str, Vec<u32>> = lists.into_iter().collect();
+    let lists: BTreeMap<String, Vec<u32>> = lists.into_iter().collect();
     lists
         .into_iter()
         .map(|(name, list)| {
