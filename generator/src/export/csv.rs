@@ -58,18 +58,45 @@ fn tri(t: Tri) -> &'static str {
     }
 }
 
-fn schedule_text(r: &Resource) -> String {
-    let mut parts = r.schedule.describe_rules();
+/// "2026-11-22" (what `%Y-%m-%d` gives, without parsing a format string for every date;
+/// years outside 0..=9999, which chrono writes with a sign, still go through chrono).
+fn push_date(out: &mut String, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    use std::fmt::Write;
+    let ok = if (0..=9999).contains(&d.year()) {
+        write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        write!(out, "{}", d.format("%Y-%m-%d"))
+    };
+    ok.expect("write to String");
+}
+
+/// The schedule as one cell, in `out` (empty): the rules, the dated sessions, the closed
+/// days and the note, joined by "。" (an empty part keeps its place, as joining did).
+fn schedule_text(out: &mut String, r: &Resource) {
+    let mut parts = 0usize;
+    let mut next = |out: &mut String| {
+        if parts > 0 {
+            out.push('。');
+        }
+        parts += 1;
+    };
+    for rule in &r.schedule.rules {
+        next(out);
+        out.push_str(&rule.describe_ja());
+    }
     for d in &r.schedule.dates {
-        parts.push(d.date.format("%Y-%m-%d").to_string());
+        next(out);
+        push_date(out, d.date);
     }
     if let Some(c) = r.schedule.closed.describe_ja() {
-        parts.push(c);
+        next(out);
+        out.push_str(&c);
     }
     if let Some(n) = &r.schedule.note {
-        parts.push(n.clone());
+        next(out);
+        out.push_str(n);
     }
-    parts.join("。")
 }
 
 /// The header line, after a UTF-8 BOM.
@@ -85,87 +112,138 @@ pub fn header() -> Vec<u8> {
     out
 }
 
-/// One resource's row (with its CRLF). Rows are made once and shared by every file that
-/// lists the resource (all resources, its category, the parent categories).
-pub fn row(
-    content: &Content,
-    r: &Resource,
-    cat_names: &std::collections::HashMap<&str, &str>,
-) -> Vec<u8> {
-    let site = &content.site;
-    let loc = r.location;
-    let categories: Vec<&str> = r
-        .categories
-        .iter()
-        .map(|c| cat_names.get(c.as_str()).copied().unwrap_or(c))
-        .collect();
-    let source = r
-        .source
-        .as_ref()
-        .map(|s| format!("{} {}", s.dataset, s.id))
-        .unwrap_or_default();
-    let mut row: Vec<String> = vec![
-        site.code.clone(),
-        r.id.clone(),
-        site.name.ja.clone(),
-        r.name.clone(),
-        r.name_kana.clone().unwrap_or_default(),
-        categories.join("・"),
-        r.address
-            .as_ref()
-            .map(|a| a.text.clone())
-            .unwrap_or_default(),
-        r.address
-            .as_ref()
-            .and_then(|a| a.town.clone())
-            .unwrap_or_default(),
-        r.address
-            .as_ref()
-            .and_then(|a| a.postal_code.clone())
-            .unwrap_or_default(),
-        loc.map(|l| l.lat.to_string()).unwrap_or_default(),
-        loc.map(|l| l.lon.to_string()).unwrap_or_default(),
-        loc.map(|l| {
-            if l.approximate {
-                "町字の代表点"
-            } else {
-                "正確"
-            }
-            .to_string()
-        })
-        .unwrap_or_default(),
-        r.phone.clone().unwrap_or_default(),
-        r.email.clone().unwrap_or_default(),
-        r.url.clone().unwrap_or_default(),
-        r.organization.clone().unwrap_or_default(),
-        schedule_text(r),
-        r.fees.clone().unwrap_or_default(),
-        r.audience.clone().unwrap_or_default(),
-    ];
-    for f in Feature::ALL {
-        row.push(tri(r.accessibility.get(f)).to_string());
+/// The rows of many resources, one after another in one buffer: `ends[i]` is where the
+/// i-th row (with its CRLF) ends. Rows are made once and shared by every file that lists
+/// the resource (all resources, its category, the parent categories).
+pub struct Rows {
+    pub bytes: Vec<u8>,
+    pub ends: Vec<usize>,
+}
+
+impl Rows {
+    /// The byte range of row `i`.
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        start..self.ends[i]
     }
-    row.push(r.accessibility.note.clone().unwrap_or_default());
-    row.push(
-        match r.status {
-            crate::model::Status::Active => "公開",
-            crate::model::Status::Suspended => "休止中",
-            crate::model::Status::Closed => "終了",
-        }
-        .to_string(),
-    );
-    row.push(source);
-    row.push(crate::geo::page_url(&site.base_url, &r.id));
-    row.push(r.description.clone());
-    let mut out = Vec::with_capacity(512);
+}
+
+/// Scratch strings reused from row to row, for the cells that are made rather than
+/// borrowed from the resource.
+#[derive(Default)]
+struct Scratch {
+    categories: String,
+    lat: String,
+    lon: String,
+    schedule: String,
+    source: String,
+    page: String,
+}
+
+/// The rows of `resources`, in order.
+pub fn rows(
+    content: &Content,
+    resources: &[&Resource],
+    cat_names: &std::collections::HashMap<&str, &str>,
+) -> Rows {
+    let mut out = Vec::with_capacity(resources.len() * 512);
+    let mut ends = Vec::with_capacity(resources.len());
+    let mut scratch = Scratch::default();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(&mut out);
-    w.write_record(row.iter().map(|c| defang(c).into_owned()))
-        .expect("write to Vec");
-    w.flush().expect("write to Vec");
+    for r in resources {
+        write_row(&mut w, &mut scratch, content, r, cat_names);
+        // Flushed after each row so the row's end is known.
+        w.flush().expect("write to Vec");
+        ends.push(w.get_ref().len());
+    }
     drop(w);
-    out
+    Rows { bytes: out, ends }
+}
+
+/// An optional text cell: empty when absent.
+fn text(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or_default()
+}
+
+fn write_row(
+    w: &mut csv::Writer<&mut Vec<u8>>,
+    sc: &mut Scratch,
+    content: &Content,
+    r: &Resource,
+    cat_names: &std::collections::HashMap<&str, &str>,
+) {
+    use std::fmt::Write;
+    let site = &content.site;
+    let loc = r.location;
+    let address = r.address.as_ref();
+    sc.categories.clear();
+    for (i, c) in r.categories.iter().enumerate() {
+        if i > 0 {
+            sc.categories.push('・');
+        }
+        sc.categories
+            .push_str(cat_names.get(c.as_str()).copied().unwrap_or(c));
+    }
+    sc.lat.clear();
+    sc.lon.clear();
+    if let Some(l) = loc {
+        write!(sc.lat, "{}", l.lat).expect("write to String");
+        write!(sc.lon, "{}", l.lon).expect("write to String");
+    }
+    sc.schedule.clear();
+    schedule_text(&mut sc.schedule, r);
+    sc.source.clear();
+    if let Some(s) = &r.source {
+        write!(sc.source, "{} {}", s.dataset, s.id).expect("write to String");
+    }
+    sc.page.clear();
+    write!(sc.page, "{}/resources/{}/", site.base_url, r.id).expect("write to String");
+    let precision = match loc {
+        Some(l) if l.approximate => "町字の代表点",
+        Some(_) => "正確",
+        None => "",
+    };
+    let status = match r.status {
+        crate::model::Status::Active => "公開",
+        crate::model::Status::Suspended => "休止中",
+        crate::model::Status::Closed => "終了",
+    };
+    let head: [&str; 19] = [
+        &site.code,
+        &r.id,
+        &site.name.ja,
+        &r.name,
+        text(&r.name_kana),
+        &sc.categories,
+        address.map(|a| a.text.as_str()).unwrap_or_default(),
+        address.map(|a| text(&a.town)).unwrap_or_default(),
+        address.map(|a| text(&a.postal_code)).unwrap_or_default(),
+        &sc.lat,
+        &sc.lon,
+        precision,
+        text(&r.phone),
+        text(&r.email),
+        text(&r.url),
+        text(&r.organization),
+        &sc.schedule,
+        text(&r.fees),
+        text(&r.audience),
+    ];
+    let tail: [&str; 5] = [
+        text(&r.accessibility.note),
+        status,
+        &sc.source,
+        &sc.page,
+        &r.description,
+    ];
+    let features = Feature::ALL.map(|f| tri(r.accessibility.get(f)));
+    for cell in head.iter().chain(&features).chain(&tail) {
+        w.write_field(defang(cell).as_bytes())
+            .expect("write to Vec");
+    }
+    w.write_record(None::<&[u8]>).expect("write to Vec");
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 pub mod csv;
 pub mod hsds;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -23,22 +23,36 @@ fn published(content: &Content) -> Vec<&Resource> {
         .collect()
 }
 
-/// The category and all its descendants.
-fn subtree<'a>(content: &'a Content, root: &'a str) -> HashSet<&'a str> {
-    let mut set: HashSet<&str> = HashSet::from([root]);
-    loop {
-        let before = set.len();
-        for c in &content.categories {
-            if let Some(p) = &c.parent
-                && set.contains(p.as_str())
-            {
-                set.insert(c.id.as_str());
+/// For each category (by index in `content.categories`), which categories are in its
+/// subtree (itself and all its descendants), by index.
+// `d` indexes the column while the loop walks up the rows of its ancestors.
+#[allow(clippy::needless_range_loop)]
+fn subtrees(content: &Content) -> Vec<Vec<bool>> {
+    let cats = &content.categories;
+    let index: HashMap<&str, usize> = cats
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let mut out = vec![vec![false; cats.len()]; cats.len()];
+    for d in 0..cats.len() {
+        // Up from `d` through its parents; each one reached has `d` in its subtree.
+        // At most one step per category, so a cycle in bad data cannot loop forever.
+        let mut at = Some(d);
+        let mut steps = 0;
+        while let Some(a) = at {
+            out[a][d] = true;
+            steps += 1;
+            if steps > cats.len() {
+                break;
             }
-        }
-        if set.len() == before {
-            return set;
+            at = cats[a]
+                .parent
+                .as_deref()
+                .and_then(|p| index.get(p).copied());
         }
     }
+    out
 }
 
 /// The export files for `content`, to be written under `public/`.
@@ -68,30 +82,64 @@ pub fn each_file<E>(
         .iter()
         .map(|c| (c.id.as_str(), c.name.ja.as_str()))
         .collect();
-    let rows: Vec<Vec<u8>> = all
-        .par_iter()
-        .map(|r| csv::row(content, r, &names))
+    // Rows are written a run of resources per task, each run into one buffer.
+    const RUN: usize = 1024;
+    let runs: Vec<csv::Rows> = all
+        .par_chunks(RUN)
+        .map(|run| csv::rows(content, run, &names))
+        .collect();
+    // Each resource's categories, by index in `content.categories` (unknown ids, which
+    // the loader rejects, are in no category's file).
+    let index: HashMap<&str, usize> = content
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let resource_cats: Vec<Vec<usize>> = all
+        .iter()
+        .map(|r| {
+            r.categories
+                .iter()
+                .filter_map(|k| index.get(k.as_str()).copied())
+                .collect()
+        })
         .collect();
     let header = csv::header();
-    let assemble = |pick: &dyn Fn(&Resource) -> bool| -> Vec<u8> {
-        let mut out = header.clone();
-        for (r, row) in all.iter().zip(&rows) {
-            if pick(r) {
-                out.extend_from_slice(row);
+    // A file: the header, then the picked rows; consecutive rows of a run are copied at
+    // once, and the file is allocated at its final size.
+    let assemble = |pick: &dyn Fn(usize) -> bool| -> Vec<u8> {
+        let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut len = header.len();
+        for (k, run) in runs.iter().enumerate() {
+            for j in 0..run.ends.len() {
+                if !pick(k * RUN + j) {
+                    continue;
+                }
+                let range = run.range(j);
+                len += range.len();
+                match spans.last_mut() {
+                    Some((at, span)) if *at == k && span.end == range.start => span.end = range.end,
+                    _ => spans.push((k, range)),
+                }
             }
+        }
+        let mut out = Vec::with_capacity(len);
+        out.extend_from_slice(&header);
+        for (k, span) in spans {
+            out.extend_from_slice(&runs[k].bytes[span]);
         }
         out
     };
     emit(OutputFile::new("data/resources.csv", assemble(&|_| true)))?;
-    for c in &content.categories {
-        let ids = subtree(content, &c.id);
-        let bytes = assemble(&|r: &Resource| r.categories.iter().any(|k| ids.contains(k.as_str())));
+    for (c, members) in content.categories.iter().zip(subtrees(content)) {
+        let bytes = assemble(&|i| resource_cats[i].iter().any(|&k| members[k]));
         emit(OutputFile::new(
             format!("data/categories/{}.csv", c.id),
             bytes,
         ))?;
     }
-    drop(rows);
+    drop(runs);
     let (services, organizations) = hsds::files(content, &all);
     emit(OutputFile::new("data/hsds/services.json", services))?;
     emit(OutputFile::new(
@@ -209,18 +257,7 @@ pub fn catalogue(
 }
 
 fn count(hay: &[u8], needle: &[u8]) -> usize {
-    let mut n = 0;
-    let mut rest = hay;
-    // Jump between first-byte candidates instead of comparing every window.
-    while let Some(i) = rest.iter().position(|b| *b == needle[0]) {
-        if rest[i..].starts_with(needle) {
-            n += 1;
-            rest = &rest[i + needle.len()..];
-        } else {
-            rest = &rest[i + 1..];
-        }
-    }
-    n
+    memchr::memmem::find_iter(hay, needle).count()
 }
 
 /// Records of an export CSV: CRLF ends records only (line breaks inside cells come from
@@ -229,10 +266,48 @@ fn csv_records(bytes: &[u8]) -> usize {
     count(bytes, b"\r\n").saturating_sub(1)
 }
 
+/// The number of elements of a JSON array (0 when `bytes` is not one): commas at depth
+/// one, skipping strings whole. The export files run to hundreds of MB, and parsing them
+/// (even into `IgnoredAny`) cost more than making some of them; the files are this
+/// module's own, valid JSON, so counting their structure is enough.
 fn json_len(bytes: &[u8]) -> usize {
-    serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(bytes)
-        .map(|v| v.len())
-        .unwrap_or(0)
+    let trimmed = bytes.trim_ascii();
+    let Some(inner) = trimmed
+        .strip_prefix(b"[")
+        .and_then(|b| b.strip_suffix(b"]"))
+    else {
+        return 0;
+    };
+    if inner.trim_ascii().is_empty() {
+        return 0;
+    }
+    let mut n = 1;
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < inner.len() {
+        match inner[i] {
+            b'"' => {
+                // To the closing quote: past every escaped character.
+                i += 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &inner[i..]) {
+                        Some(j) if inner[i + j] == b'\\' => i += j + 2,
+                        Some(j) => {
+                            i += j;
+                            break;
+                        }
+                        None => return 0,
+                    }
+                }
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => n += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    n
 }
 
 /// "980 B", "12.3 KB", "4.5 MB".
@@ -241,5 +316,35 @@ pub fn human_size(n: usize) -> String {
         0..1000 => format!("{n} B"),
         1000..1_000_000 => format!("{:.1} KB", n as f64 / 1000.0),
         _ => format!("{:.1} MB", n as f64 / 1_000_000.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The catalogue's record count for HSDS files comes from `json_len`; it must agree
+    /// with a JSON parser, with commas, brackets and escaped quotes inside strings.
+    #[test]
+    fn json_len_counts_the_elements_a_parser_counts() {
+        for text in [
+            "[]",
+            " [ ]\n",
+            "[1]",
+            r#"[{"a":[1,2],"b":"x,]\"[,{"},2,"\\",[3,4],"é、,"]"#,
+            r#"[{"name":"a\\"},{"name":"b"}]"#,
+        ] {
+            let parsed = serde_json::from_str::<Vec<serde::de::IgnoredAny>>(text)
+                .unwrap()
+                .len();
+            assert_eq!(json_len(text.as_bytes()), parsed, "{text}");
+        }
+        assert_eq!(json_len(b"{}"), 0);
+    }
+
+    #[test]
+    fn csv_records_do_not_count_line_breaks_inside_cells() {
+        let csv = "\u{feff}ID,備考\r\na,\"一行目\n二行目\"\r\nb,x\r\n";
+        assert_eq!(csv_records(csv.as_bytes()), 2);
     }
 }
