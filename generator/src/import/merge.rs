@@ -10,13 +10,17 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Write;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustix::fs::{Mode, OFlags};
 use serde::Deserialize;
 
 use crate::import::record::{Draft, FIELD_ORDER, plain_is_safe, scalar};
+use crate::load::read;
 
 /// One top-level block of a YAML file: slices of the file's text, or new text for the
 /// blocks an import replaces (a re-import of 115,000 records copies nothing it keeps).
@@ -196,6 +200,8 @@ pub fn scan(dir: &Path) -> Result<Vec<Existing>, MergeError> {
             });
         }
     };
+    // Each record is opened by name in the folder held open here (see `load::read`).
+    let dir_fd = read::open_dir(dir).ok();
     let mut paths = Vec::new();
     for e in entries {
         let e = e.map_err(|e| MergeError::Read {
@@ -204,16 +210,17 @@ pub fn scan(dir: &Path) -> Result<Vec<Existing>, MergeError> {
         })?;
         let p = e.path();
         if p.extension().is_some_and(|x| x == "yaml") {
-            paths.push(p);
+            paths.push((p, e.file_type().is_ok_and(|t| t.is_file())));
         }
     }
     paths
         .into_par_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).map_err(|e| MergeError::Read {
-                path: path.display().to_string(),
-                source: e,
-            })?;
+        .map(|(path, regular)| {
+            let text =
+                read_text(dir_fd.as_ref(), &path, regular).map_err(|e| MergeError::Read {
+                    path: path.display().to_string(),
+                    source: e,
+                })?;
             let id = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -275,6 +282,33 @@ pub fn scan(dir: &Path) -> Result<Vec<Existing>, MergeError> {
             })
         })
         .collect()
+}
+
+/// The file's text, read as `std::fs::read_to_string` reads it (the same error for a file
+/// that is not UTF-8), by name inside `dir` when the folder is open.
+fn read_text(dir: Option<&OwnedFd>, path: &Path, regular: bool) -> std::io::Result<String> {
+    let src = match (dir, path.file_name()) {
+        (Some(dir), Some(name)) => read::Source::At {
+            dir: dir.as_fd(),
+            name,
+            regular,
+        },
+        _ => read::Source::Path(path),
+    };
+    read::with_buffer(|buf| {
+        let len = match read::read_capped(src, usize::MAX, buf)? {
+            read::Outcome::Whole(len) => len,
+            // Not with an unlimited cap; kept as an error rather than a panic.
+            read::Outcome::TooBig(_) => return Err(std::io::Error::other("too large")),
+        };
+        match std::str::from_utf8(&buf[..len]) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )),
+        }
+    })
 }
 
 /// Reads a `source` block exactly as `source_block` writes it (what serde_yaml would read
@@ -555,13 +589,19 @@ pub fn write_all<'t>(
         });
     }
     let tmp = write_to_temp_dir(dir, ids, &text)?;
-    // Each rename replaces one file atomically; they are independent of each other.
-    ids.par_iter().try_for_each(|id| {
-        let from = tmp.path().join(format!("{id}.yaml"));
-        let to = dir.join(format!("{id}.yaml"));
-        std::fs::rename(&from, &to).map_err(|e| MergeError::Write {
-            path: to.display().to_string(),
+    let open = |d: &Path| {
+        read::open_dir(d).map_err(|e| MergeError::Write {
+            path: d.display().to_string(),
             source: e,
+        })
+    };
+    let (from_dir, to_dir) = (open(tmp.path())?, open(dir)?);
+    // Each rename replaces one file atomically; they are independent of each other.
+    ids.par_iter().try_for_each_init(String::new, |name, id| {
+        file_name(name, id);
+        rustix::fs::renameat(&from_dir, &*name, &to_dir, &*name).map_err(|e| MergeError::Write {
+            path: dir.join(&*name).display().to_string(),
+            source: e.into(),
         })
     })
 }
@@ -584,14 +624,42 @@ fn write_to_temp_dir<'t>(
             path: parent.display().to_string(),
             source: e,
         })?;
-    (0..ids.len()).into_par_iter().try_for_each(|i| {
-        let p = tmp.path().join(format!("{}.yaml", ids[i]));
-        std::fs::write(&p, text(i).as_bytes()).map_err(|e| MergeError::Write {
-            path: p.display().to_string(),
-            source: e,
-        })
+    let tmp_fd = read::open_dir(tmp.path()).map_err(|e| MergeError::Write {
+        path: tmp.path().display().to_string(),
+        source: e,
     })?;
+    // Each file is created by name in the open temporary folder (no walk of the whole path
+    // per file) with the flags and mode `std::fs::write` uses; the name is built in a
+    // buffer each thread reuses.
+    (0..ids.len())
+        .into_par_iter()
+        .try_for_each_init(String::new, |name, i| {
+            file_name(name, ids[i]);
+            write_at(tmp_fd.as_fd(), name, text(i).as_bytes()).map_err(|e| MergeError::Write {
+                path: tmp.path().join(&*name).display().to_string(),
+                source: e,
+            })
+        })?;
     Ok(tmp)
+}
+
+/// `<id>.yaml` into `buf`.
+fn file_name<'b>(buf: &'b mut String, id: &str) -> &'b str {
+    buf.clear();
+    buf.push_str(id);
+    buf.push_str(".yaml");
+    buf
+}
+
+/// Creates (or truncates) `name` in `dir` and writes `bytes` into it.
+fn write_at(dir: BorrowedFd<'_>, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let fd = rustix::fs::openat(
+        dir,
+        name,
+        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o666),
+    )?;
+    std::fs::File::from(fd).write_all(bytes)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod decode;
 mod geo;
 pub mod normalize;
 mod page;
+pub(crate) mod read;
 mod resource;
 mod schedule;
 mod site;
@@ -18,7 +19,7 @@ mod suggest;
 mod yaml;
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -156,7 +157,8 @@ fn load_one<T>(
     decode: impl FnOnce(&mut Ctx, &yaml::Node) -> Option<T>,
 ) -> Option<T> {
     let mut cx = Ctx::new(rel, opts.today);
-    let out = with_text(&mut cx, &dir.join(rel), opts, |cx, src| {
+    let path = dir.join(rel);
+    let out = with_text(&mut cx, read::Source::Path(&path), opts, |cx, src| {
         parse_yaml(cx, src).and_then(|root| decode(cx, &root))
     })
     .flatten();
@@ -179,27 +181,20 @@ fn parse_yaml(cx: &mut Ctx, src: &str) -> Option<yaml::Node> {
     }
 }
 
-thread_local! {
-    /// Each loader thread reads its files into one buffer that only grows (to the largest
-    /// file, at most the size cap): 100,000 files cost no allocation each for their text.
-    static READ_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
 /// Calls `f` with the file as text: refused when missing, over the size cap or not
 /// UTF-8 (with the position of the first bad byte). A UTF-8 BOM is dropped.
 ///
 /// The file is read into a reused buffer without asking its size first: at most
 /// `max_file_bytes + 1` bytes are read, and only a file over the cap is measured, for the
-/// message. That saves a `statx` and an allocation per file.
+/// message. That saves a `statx` and an allocation per file (`read` says what else it saves).
 fn with_text<R>(
     cx: &mut Ctx,
-    path: &Path,
+    src: read::Source<'_>,
     opts: &LoadOptions,
     f: impl FnOnce(&mut Ctx, &str) -> R,
 ) -> Option<R> {
-    // Taken out of the thread-local (not borrowed) so that nothing can observe it in use.
-    let mut buf = READ_BUF.take();
-    let out = read_into(cx, path, opts, &mut buf).and_then(|len| {
+    read::with_buffer(|buf| {
+        let len = read_into(cx, src, opts, buf)?;
         let bytes = &buf[..len];
         match std::str::from_utf8(bytes) {
             Ok(s) => Some(f(cx, s.strip_prefix('\u{feff}').unwrap_or(s))),
@@ -216,59 +211,38 @@ fn with_text<R>(
                 None
             }
         }
-    });
-    READ_BUF.set(buf);
-    out
+    })
 }
 
 /// Reads the file into the start of `buf` (grown as needed, never shrunk) and returns
 /// its length; `None` after reporting a missing, unreadable or too large file.
-fn read_into(cx: &mut Ctx, path: &Path, opts: &LoadOptions, buf: &mut Vec<u8>) -> Option<usize> {
+fn read_into(
+    cx: &mut Ctx,
+    src: read::Source<'_>,
+    opts: &LoadOptions,
+    buf: &mut Vec<u8>,
+) -> Option<usize> {
     let start = Pos { line: 1, col: 1 };
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            cx.file_error(start, "ファイルがありません。");
-            return None;
-        }
-        Err(e) => {
-            cx.file_error(start, format!("ファイルを読めません（{e}）。"));
-            return None;
-        }
-    };
     // One byte past the cap tells a file over it (also one that grew while being read).
     let limit = usize::try_from(opts.max_file_bytes)
         .unwrap_or(usize::MAX - 1)
         .saturating_add(1);
-    let mut len = 0;
-    while len < limit {
-        if len == buf.len() {
-            buf.resize((len * 2).max(READ_CHUNK).min(limit), 0);
+    match read::read_capped(src, limit, buf) {
+        Ok(read::Outcome::Whole(len)) => Some(len),
+        Ok(read::Outcome::TooBig(size)) => {
+            cx.file_error(start, too_big(size, opts.max_file_bytes));
+            None
         }
-        let end = buf.len().min(limit);
-        match file.read(&mut buf[len..end]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                cx.file_error(start, format!("ファイルを読めません（{e}）。"));
-                return None;
-            }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            cx.file_error(start, "ファイルがありません。");
+            None
+        }
+        Err(e) => {
+            cx.file_error(start, format!("ファイルを読めません（{e}）。"));
+            None
         }
     }
-    if len as u64 > opts.max_file_bytes {
-        // The whole size, for the message; what was read is at least over the cap.
-        let size = file
-            .metadata()
-            .map_or(len as u64, |m| m.len().max(len as u64));
-        cx.file_error(start, too_big(size, opts.max_file_bytes));
-        return None;
-    }
-    Some(len)
 }
-
-/// The first size of a thread's read buffer: a resource record is well under this.
-const READ_CHUNK: usize = 16 * 1024;
 
 fn too_big(len: u64, cap: u64) -> String {
     format!(
@@ -279,19 +253,61 @@ fn too_big(len: u64, cap: u64) -> String {
 }
 
 /// Every `*.yaml` under `resources/` (subfolders included), as paths relative to the
-/// content directory, in `Path` order (the order of sorting the paths).
-///
+/// content directory, in `Path` order (the order of sorting the paths), with the folders
+/// they are in held open so that each file is opened by its name alone.
+struct ResourceFiles {
+    /// Open folders, indexed by `ResourceFile::dir`; `None` for a folder that could not be
+    /// held open (its files are opened by path).
+    dirs: Vec<Option<OwnedFd>>,
+    files: Vec<ResourceFile>,
+}
+
+struct ResourceFile {
+    /// Relative to the content directory.
+    path: PathBuf,
+    dir: u32,
+    /// The folder listing says it is a regular file (not a symlink).
+    regular: bool,
+}
+
+/// Folders held open at most while loading: far below the usual limit of 1,024 open files,
+/// whatever the layout of `resources/`.
+const MAX_OPEN_DIRS: usize = 64;
+
+impl ResourceFiles {
+    /// Calls `f` with where to read the file from.
+    fn with_source<R>(
+        &self,
+        content_dir: &Path,
+        file: &ResourceFile,
+        f: impl FnOnce(read::Source<'_>) -> R,
+    ) -> R {
+        match (&self.dirs[file.dir as usize], file.path.file_name()) {
+            (Some(dir), Some(name)) => f(read::Source::At {
+                dir: dir.as_fd(),
+                name,
+                regular: file.regular,
+            }),
+            _ => f(read::Source::Path(&content_dir.join(&file.path))),
+        }
+    }
+}
+
 /// Each folder's entries are sorted by name and walked depth first, which yields that
 /// order without comparing whole paths component by component (a visible cost at
 /// 100,000 files).
-fn resource_files(content_dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+fn resource_files(content_dir: &Path, diags: &mut Vec<Diagnostic>) -> ResourceFiles {
+    let mut out = ResourceFiles {
+        dirs: Vec::new(),
+        files: Vec::new(),
+    };
     walk(content_dir, Path::new("resources"), diags, &mut out);
     out
 }
 
-fn walk(content_dir: &Path, rel_dir: &Path, diags: &mut Vec<Diagnostic>, out: &mut Vec<PathBuf>) {
-    let entries = match std::fs::read_dir(content_dir.join(rel_dir)) {
+fn walk(content_dir: &Path, rel_dir: &Path, diags: &mut Vec<Diagnostic>, out: &mut ResourceFiles) {
+    let abs_dir = content_dir.join(rel_dir);
+    let entries = match std::fs::read_dir(&abs_dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
         Err(e) => {
@@ -302,7 +318,7 @@ fn walk(content_dir: &Path, rel_dir: &Path, diags: &mut Vec<Diagnostic>, out: &m
             return;
         }
     };
-    let mut names: Vec<(std::ffi::OsString, bool)> = Vec::new();
+    let mut names: Vec<(std::ffi::OsString, bool, bool)> = Vec::new();
     for entry in entries {
         let entry = match entry {
             Ok(e) => e,
@@ -319,17 +335,29 @@ fn walk(content_dir: &Path, rel_dir: &Path, diags: &mut Vec<Diagnostic>, out: &m
         if name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        names.push((name, is_dir));
+        let file_type = entry.file_type().ok();
+        let is_dir = file_type.is_some_and(|t| t.is_dir());
+        let regular = file_type.is_some_and(|t| t.is_file());
+        names.push((name, is_dir, regular));
     }
     // Siblings compare by name bytes exactly as their paths' last components do.
     names.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
-    for (name, is_dir) in names {
+    // Held open only when it has records to read; a failure to open it here (it was just
+    // listed) only means its files are opened by path, which reports any real problem.
+    let dir = out.dirs.len() as u32;
+    let opened = names
+        .iter()
+        .any(|(n, is_dir, _)| !is_dir && Path::new(n).extension().is_some_and(|e| e == "yaml"))
+        .then(|| (out.dirs.len() < MAX_OPEN_DIRS).then(|| read::open_dir(&abs_dir).ok()))
+        .flatten()
+        .flatten();
+    out.dirs.push(opened);
+    for (name, is_dir, regular) in names {
         let path = rel_dir.join(&name);
         if is_dir {
             walk(content_dir, &path, diags, out);
         } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
+            out.files.push(ResourceFile { path, dir, regular });
         } else if path.extension().is_some_and(|e| e == "yml") {
             let mut d = plain_error(
                 path,
@@ -363,7 +391,8 @@ fn load_resources(
     categories: &[Category],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Resource> {
-    let files = resource_files(content_dir, diags);
+    let listing = resource_files(content_dir, diags);
+    let files = &listing.files;
     let ids: HashSet<String> = categories.iter().map(|c| c.id.clone()).collect();
     let names: HashMap<String, String> = categories
         .iter()
@@ -385,25 +414,29 @@ fn load_resources(
     let load_all = || -> (Vec<Option<Resource>>, Vec<FileReport>) {
         files
             .par_iter()
-            .map(|rel_path| {
+            .map(|file| {
+                let rel_path = &file.path;
                 let mut cx = Ctx::new(rel_path, opts.today);
                 let stem = resource::stem(rel_path);
                 let mut id_at = None;
-                let res = with_text(&mut cx, &content_dir.join(rel_path), opts, |cx, src| {
-                    let root = parse_yaml(cx, src)?;
-                    let declared = declared_id(&root);
-                    let res = resource::decode(cx, &root, stem, &ctx);
-                    // A decoded record carries its id; only a failed file keeps a copy.
-                    id_at = declared.map(|(id, pos)| match res {
-                        Some(_) => DeclaredId { text: None, pos },
-                        None => DeclaredId {
-                            text: Some(id.to_owned()),
-                            pos,
-                        },
-                    });
-                    res
-                })
-                .flatten();
+                let res = listing
+                    .with_source(content_dir, file, |from| {
+                        with_text(&mut cx, from, opts, |cx, src| {
+                            let root = parse_yaml(cx, src)?;
+                            let declared = declared_id(&root);
+                            let res = resource::decode(cx, &root, stem, &ctx);
+                            // A decoded record carries its id; only a failed file keeps a copy.
+                            id_at = declared.map(|(id, pos)| match res {
+                                Some(_) => DeclaredId { text: None, pos },
+                                None => DeclaredId {
+                                    text: Some(id.to_owned()),
+                                    pos,
+                                },
+                            });
+                            res
+                        })
+                    })
+                    .flatten();
                 (res, (cx.diags, id_at))
             })
             .unzip()
@@ -430,7 +463,7 @@ fn load_resources(
                 first.insert(id, (i, *pos));
             }
             Some((j, pos_j)) => {
-                let (file_i, file_j) = (&files[i], &files[*j]);
+                let (file_i, file_j) = (&files[i].path, &files[*j].path);
                 for (file, at, other, other_pos) in [
                     (file_i, *pos, file_j, *pos_j),
                     (file_j, *pos_j, file_i, *pos),
@@ -535,7 +568,9 @@ fn load_pages(content_dir: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic
         let rel_path = rel(content_dir, &path);
         let mut cx = Ctx::new(&rel_path, opts.today);
         let slug = resource::stem(&path);
-        if let Some(page) = with_text(&mut cx, &path, opts, |cx, src| page::decode(cx, src, slug)) {
+        if let Some(page) = with_text(&mut cx, read::Source::Path(&path), opts, |cx, src| {
+            page::decode(cx, src, slug)
+        }) {
             pages.extend(page);
         }
         diags.append(&mut cx.diags);
