@@ -77,14 +77,7 @@ impl Renderer {
         // and then check all of it is UTF-8 again to make a String; the pages are
         // written as bytes anyway. 16 KiB holds a resource page (about 13 KB) without
         // regrowing.
-        let mut html = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(template, ctx, &mut html)
-            .map_err(|e| RenderError::Page {
-                page: page.to_string(),
-                template: template.to_string(),
-                message: chain(&e),
-            })?;
+        let html = self.render_into(page, template, ctx, 16 * 1024)?;
         self.times
             .template_ns
             .fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -94,15 +87,26 @@ impl Renderer {
     /// Renders a small piece of a page (a list entry) into a String sized for it: the
     /// 16 KiB a page starts with would be most of the cost of a 300-byte fragment.
     pub fn render_fragment(&self, template: &str, ctx: &Context) -> Result<String, RenderError> {
-        let mut html = Vec::with_capacity(512);
+        let html = self.render_into(template, template, ctx, 512)?;
+        Ok(String::from_utf8(html).expect("tera renders UTF-8 text"))
+    }
+
+    fn render_into(
+        &self,
+        page: &str,
+        template: &str,
+        ctx: &Context,
+        capacity: usize,
+    ) -> Result<Vec<u8>, RenderError> {
+        let mut html = Vec::with_capacity(capacity);
         self.tera
             .render_to(template, ctx, &mut html)
             .map_err(|e| RenderError::Page {
-                page: template.to_string(),
+                page: page.to_string(),
                 template: template.to_string(),
                 message: chain(&e),
             })?;
-        Ok(String::from_utf8(html).expect("tera renders UTF-8 text"))
+        Ok(html)
     }
 
     /// Renders a non-HTML template (robots, XML) without minifying.
