@@ -174,17 +174,10 @@ fn sort_postings(list: &mut Postings) {
         list.sort_unstable();
         return;
     }
-    let mut i = 0;
-    while i < list.len() {
-        let doc = list[i].0;
-        let end = list[i..]
-            .iter()
-            .position(|p| p.0 != doc)
-            .map_or(list.len(), |k| i + k);
-        if end - i > 1 {
-            list[i..end].sort_unstable();
+    for run in list.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable();
         }
-        i = end;
     }
 }
 

@@ -334,23 +334,14 @@ fn digits(n: usize) -> usize {
 fn postings_len(postings: &[(u32, u32)]) -> usize {
     let mut len = 0;
     let mut prev_doc = 0u32;
-    let mut i = 0;
-    while i < postings.len() {
-        let doc = postings[i].0;
-        let end = postings[i..]
-            .iter()
-            .position(|p| p.0 != doc)
-            .map_or(postings.len(), |k| i + k);
-        if i > 0 {
+    for (k, run) in postings.chunk_by(|a, b| a.0 == b.0).enumerate() {
+        let doc = run[0].0;
+        if k > 0 {
             len += 1;
         }
-        len += digits((doc - prev_doc) as usize) + 1 + digits(end - i);
-        len += postings[i..end]
-            .iter()
-            .map(|p| 1 + digits(p.1 as usize))
-            .sum::<usize>();
+        len += digits((doc - prev_doc) as usize) + 1 + digits(run.len());
+        len += run.iter().map(|p| 1 + digits(p.1 as usize)).sum::<usize>();
         prev_doc = doc;
-        i = end;
     }
     len
 }
@@ -381,30 +372,22 @@ fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 /// `[docDelta, n, pos…]` per document; postings are sorted by (doc, pos).
 fn encode_postings(postings: &[(u32, u32)], out: &mut Vec<u8>) {
     let mut prev_doc = 0u32;
-    let mut i = 0;
-    let mut first = true;
-    while i < postings.len() {
-        let doc = postings[i].0;
-        let end = postings[i..]
-            .iter()
-            .position(|p| p.0 != doc)
-            .map_or(postings.len(), |k| i + k);
-        if !first {
+    for (k, run) in postings.chunk_by(|a, b| a.0 == b.0).enumerate() {
+        let doc = run[0].0;
+        if k > 0 {
             out.push(b',');
         }
-        first = false;
         // itoa, not `write!`: this loop formats every posting of the site (8 million at
         // 100,000 resources), and core::fmt was a visible share of the index build.
         let mut num = itoa::Buffer::new();
         out.extend_from_slice(num.format(doc - prev_doc).as_bytes());
         out.push(b',');
-        out.extend_from_slice(num.format(end - i).as_bytes());
-        for p in &postings[i..end] {
+        out.extend_from_slice(num.format(run.len()).as_bytes());
+        for p in run {
             out.push(b',');
             out.extend_from_slice(num.format(p.1).as_bytes());
         }
         prev_doc = doc;
-        i = end;
     }
 }
 
