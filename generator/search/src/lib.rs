@@ -16,6 +16,9 @@ pub mod readings;
 pub mod tokenize;
 pub mod write;
 
+#[cfg(test)]
+mod testing;
+
 pub use field::Field;
 pub use index::Document;
 pub use normalize::normalize;

@@ -300,19 +300,7 @@ mod tests {
              e\u{0301}ÉİΣςЖ①Ⓐ㍻\u{3000}\t\n髙﨑嵜國體操子ども食堂\u{F900}𠮷한、。「」（）・"
             .chars()
             .collect();
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..(state % 12) {
-                // xorshift: deterministic, no dependency.
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push(pool[(state % pool.len() as u64) as usize]);
-            }
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+        for text in crate::testing::random_texts(0x2545_F491_4F6C_DD1D, &pool, 12, 20_000) {
             assert_eq!(normalize(&text), reference(&text), "{text:?}");
         }
     }

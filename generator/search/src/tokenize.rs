@@ -342,19 +342,8 @@ mod tests {
             .chars()
             .collect();
         let mut scratch = IndexScratch::default();
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        for n in 0..20_000u32 {
-            let mut text = String::new();
-            for _ in 0..(state % 16) {
-                // xorshift: deterministic, no dependency.
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push(pool[(state % pool.len() as u64) as usize]);
-            }
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+        let texts = crate::testing::random_texts(0x9E37_79B9_7F4A_7C15, &pool, 16, 20_000);
+        for (n, text) in (0u32..).zip(texts) {
             let start = n % 5;
             let mut got = Vec::new();
             let next = scratch.tokens(&text, start, |t, o| got.push((t.to_string(), o)));
