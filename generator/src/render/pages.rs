@@ -47,8 +47,9 @@ pub enum Job {
 pub struct PageSet<'a> {
     ix: &'a Index<'a>,
     base_url: &'a str,
-    /// A context holding only `site`, made once: every page starts from a clone of
-    /// it instead of converting the site object to a template value again.
+    /// A context holding `site` and `site_footer`, made once: each render thread
+    /// starts from one clone of it (see [`PageSet::scratch`]) instead of converting the
+    /// site object to a template value again.
     base: Context,
     /// Every published resource's entry in the category, tag and 町字 lists, rendered
     /// once (`partials/resource_item.html`): on the national 国土地理院 set the lists
