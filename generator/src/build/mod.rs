@@ -193,32 +193,45 @@ pub fn build_content(
     // Files other parts of the crate make (search index, open data exports). The search
     // index is made, written and dropped before the exports start: at 100,000 resources
     // it holds hundreds of MB, and making it beside the exports was the build's peak.
-    let mut provided: HashSet<String> = HashSet::new();
-    let mut search_stats: Vec<crate::export::FileStat> = Vec::new();
     // The index (category tree, areas, tags, the r-tree for "nearby") is made on its own
     // thread while the search index is made: it is one thread's work that otherwise left
     // the second core idle, and the search index reads only the content.
-    let (ix, index_time) = std::thread::scope(|scope| {
+    let (ix, search_files, index_time) = std::thread::scope(|scope| {
         let ix = scope.spawn(|| {
             let t = Instant::now();
             (Index::new(content), t.elapsed())
         });
-        let searched = timer.time("search index", || {
-            write_extra(
-                crate::search_index::files(content),
-                &staging,
-                &mut provided,
-                &mut search_stats,
-            )
-        });
-        let ix = ix
+        let files = timer.time("search index", || crate::search_index::files(content));
+        let (ix, index_time) = ix
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        searched.map(|()| ix)
-    })?;
+        (ix, files, index_time)
+    });
     timer.stages.push(("index", index_time));
-    crate::procstat::trace("search index dropped");
-    let mut pages = PageSet::new(&ix, &renderer, opts.build_date(), provided.clone())?;
+    let mut provided: HashSet<String> = HashSet::new();
+    let mut search_stats: Vec<crate::export::FileStat> = Vec::new();
+    let search_files = unique_extra(search_files, &mut provided, &mut search_stats);
+    // The search index's files (some 14,000 at 100,000 resources) are written on their
+    // own thread while the pages are set up (every list entry rendered once, on every
+    // core): written alone, they left one core idle for about a second on disk.
+    let pages = std::thread::scope(|scope| {
+        let written = scope.spawn(|| -> Result<(), WriteError> {
+            for f in search_files {
+                staging.write(&f.path, &f.bytes)?;
+            }
+            Ok(())
+        });
+        let pages = timer.time("page setup", || {
+            PageSet::new(&ix, &renderer, opts.build_date(), provided.clone())
+        });
+        let written = written
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written?;
+        Ok::<_, BuildError>(pages?)
+    })?;
+    crate::procstat::trace("search index written");
+    let mut pages = pages;
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
     // The GeoJSON and then the exports (CSV, HSDS) are made on one thread beside the page
@@ -413,17 +426,14 @@ fn in_pool<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Se
     }
 }
 
-/// Writes files another module made and drops them, recording each path in `provided`
-/// and its size in `stats`. Content-hashed files can come twice (same name, same
-/// bytes): each path is written once per call, the last one winning; a path already
-/// written by an earlier call is written again (the staging replaces it) and its stat
-/// replaced, so the last one wins there too.
-fn write_extra(
+/// Files another module made, each path once (content-hashed files can come twice:
+/// same name, same bytes; the last one wins, as it would on disk), each recorded in
+/// `provided` and its size in `stats`.
+fn unique_extra(
     files: Vec<OutputFile>,
-    staging: &Staging,
     provided: &mut HashSet<String>,
     stats: &mut Vec<crate::export::FileStat>,
-) -> Result<(), BuildError> {
+) -> Vec<OutputFile> {
     let mut seen = HashSet::new();
     let mut unique: Vec<OutputFile> = files
         .into_iter()
@@ -431,18 +441,10 @@ fn write_extra(
         .filter(|f| seen.insert(f.path.clone()))
         .collect();
     unique.reverse();
-    drop(seen);
     for f in &unique {
         record_extra(f, provided, stats);
     }
-    // One writer thread (see `Staging::with_writer`): the search index is some 14,000
-    // files at 100,000 resources, in a few directories.
-    staging.with_writer(256, |w| {
-        unique
-            .into_iter()
-            .try_for_each(|f| w.write(f.path, f.bytes))
-    })??;
-    Ok(())
+    unique
 }
 
 /// Notes a written file in `provided` and its size in `stats` (a path written again
