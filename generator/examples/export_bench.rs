@@ -1,6 +1,7 @@
 //! Times the open-data exports alone, without the disk: the CSV and HSDS files of a
-//! content directory made as `tsunagu build` makes them (`export::each_file`, each file
-//! measured with `export::stat` for the data catalogue, then dropped), and the GeoJSON
+//! content directory made as `tsunagu build` makes them (`export::each_file`, each whole
+//! file measured with `export::stat` for the data catalogue, then dropped; the parts of
+//! the large files counted and dropped), and the GeoJSON
 //! files (`geo::files`), on one thread, several rounds; prints the CPU time per resource
 //! of the best round:
 //! `cargo run --release -p tsunagu --example export_bench -- <content-dir> [rounds]`.
@@ -37,6 +38,49 @@ fn kind(path: &str) -> &'static str {
     }
 }
 
+/// Per kind of file: files, bytes, and the time they took to make (the time between one
+/// file handed over and the next, plus its stat).
+struct Tally {
+    kinds: BTreeMap<&'static str, (usize, usize, f64)>,
+    stat_secs: f64,
+    last: Instant,
+    /// The kind of the file being handed over in parts.
+    open: &'static str,
+}
+
+impl Tally {
+    fn done(&mut self, kind: &'static str, bytes: usize) {
+        let k = self.kinds.entry(kind).or_default();
+        k.0 += 1;
+        k.1 += bytes;
+        k.2 += self.last.elapsed().as_secs_f64();
+        self.last = Instant::now();
+    }
+}
+
+impl tsunagu::export::Sink for Tally {
+    type Error = std::convert::Infallible;
+    fn file(&mut self, f: tsunagu::output::OutputFile) -> Result<(), Self::Error> {
+        let t = Instant::now();
+        let stat = tsunagu::export::stat(&f.path, &f.bytes);
+        self.stat_secs += t.elapsed().as_secs_f64();
+        self.done(kind(&f.path), stat.bytes);
+        Ok(())
+    }
+    fn begin(&mut self, path: &str) -> Result<(), Self::Error> {
+        self.open = kind(path);
+        Ok(())
+    }
+    fn part(&mut self, bytes: &[u8]) -> Result<(), Self::Error> {
+        self.kinds.entry(self.open).or_default().1 += bytes.len();
+        Ok(())
+    }
+    fn end(&mut self, _records: usize) -> Result<(), Self::Error> {
+        self.done(self.open, 0);
+        Ok(())
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let content = PathBuf::from(args.next().unwrap_or_else(|| "content".into()));
@@ -57,25 +101,19 @@ fn main() -> anyhow::Result<()> {
             // Wall time between files (one thread, so close to CPU time), per kind:
             // a file's time is what it took to make since the previous file was handed
             // over, plus its stat.
-            let mut kinds: BTreeMap<&str, (usize, usize, f64)> = BTreeMap::new();
-            let mut stat_secs = 0.0;
+            let mut tally = Tally {
+                kinds: BTreeMap::new(),
+                stat_secs: 0.0,
+                last: Instant::now(),
+                open: "",
+            };
             let c0 = cpu();
             let wall = Instant::now();
-            let mut last = Instant::now();
-            tsunagu::export::each_file(content_ref, |f| {
-                let made = last.elapsed().as_secs_f64();
-                let t = Instant::now();
-                let stat = tsunagu::export::stat(&f.path, &f.bytes);
-                stat_secs += t.elapsed().as_secs_f64();
-                let k = kinds.entry(kind(&f.path)).or_default();
-                k.0 += 1;
-                k.1 += stat.bytes;
-                k.2 += made;
-                drop(f);
-                last = Instant::now();
-                Ok::<(), std::convert::Infallible>(())
-            })
-            .unwrap_or_else(|never| match never {});
+            tsunagu::export::each_file(content_ref, &mut tally)
+                .unwrap_or_else(|never| match never {});
+            let Tally {
+                kinds, stat_secs, ..
+            } = tally;
             let c1 = cpu();
             let exports = c1 - c0;
             best_exports = best_exports.min(exports);

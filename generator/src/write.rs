@@ -228,6 +228,32 @@ impl Staging {
         self.write(rel, bytes)
     }
 
+    /// Creates the file `rel` to be written in parts (a file too large to hold whole):
+    /// never reused from the previous output, since its bytes are not known in advance.
+    pub fn create(&self, rel: &str) -> Result<StagedFile<'_>, WriteError> {
+        check_rel(rel)?;
+        let path = self.tmp.join(rel);
+        let create = |p: &Path| fs::OpenOptions::new().write(true).create_new(true).open(p);
+        let file = match create(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let parent = path.parent().expect("joined path has a parent");
+                fs::create_dir_all(parent).and_then(|()| create(&path))
+            }
+            other => other,
+        };
+        let file = file.map_err(|source| WriteError::File {
+            path: self.out.join(rel),
+            source,
+        })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(StagedFile {
+            file,
+            path: self.out.join(rel),
+            written: 0,
+            staging: self,
+        })
+    }
+
     /// Runs `f` with a [`Writer`] that hands files to one thread, which makes every
     /// directory and file of the stage while `f` goes on producing them (rendering on
     /// every core). One thread on purpose: creating entries in one directory takes that
@@ -315,6 +341,37 @@ impl Staging {
         }
         self.committed = true;
         Ok(cleanup)
+    }
+}
+
+/// A file of the staging directory being written in parts (see [`Staging::create`]).
+pub struct StagedFile<'a> {
+    file: fs::File,
+    /// Where it will be once swapped in, for messages.
+    path: PathBuf,
+    written: u64,
+    staging: &'a Staging,
+}
+
+impl StagedFile<'_> {
+    pub fn append(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        use std::io::Write;
+        self.file
+            .write_all(bytes)
+            .map_err(|source| WriteError::File {
+                path: self.path.clone(),
+                source,
+            })?;
+        self.written += bytes.len() as u64;
+        self.staging
+            .bytes
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Bytes written so far.
+    pub fn written(&self) -> u64 {
+        self.written
     }
 }
 

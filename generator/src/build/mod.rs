@@ -378,9 +378,10 @@ fn write_geojson(
     Ok(stats)
 }
 
-/// Makes the CSV and HSDS exports one file at a time (see `export::each_file`), each
-/// written while the next is made; two in the queue bound the bytes held. Returns the
-/// paths written and their stats for the data catalogue.
+/// Makes the CSV and HSDS exports one file at a time (see `export::each_file`): whole
+/// files go to a writer thread (two in the queue bound the bytes held), the large ones
+/// are written part by part as they are made. Returns the paths written and their stats
+/// for the data catalogue.
 fn write_exports(
     content: &Content,
     staging: &Staging,
@@ -388,12 +389,52 @@ fn write_exports(
     let mut paths = HashSet::new();
     let mut stats = Vec::new();
     staging.with_writer(2, |w| {
-        crate::export::each_file(content, |f| -> Result<(), BuildError> {
-            record_extra(&f, &mut paths, &mut stats);
-            Ok(w.write(f.path, f.bytes)?)
-        })
+        let mut sink = ExportSink {
+            staging,
+            writer: w,
+            paths: &mut paths,
+            stats: &mut stats,
+            open: None,
+        };
+        crate::export::each_file(content, &mut sink)
     })??;
     Ok((paths, stats))
+}
+
+/// Writes the exports into staging and notes what was written (see `write_exports`).
+struct ExportSink<'a, 's> {
+    staging: &'s Staging,
+    writer: &'a crate::write::Writer,
+    paths: &'a mut HashSet<String>,
+    stats: &'a mut Vec<crate::export::FileStat>,
+    /// The file being written in parts, with its path.
+    open: Option<(String, crate::write::StagedFile<'s>)>,
+}
+
+impl crate::export::Sink for ExportSink<'_, '_> {
+    type Error = BuildError;
+    fn file(&mut self, f: OutputFile) -> Result<(), BuildError> {
+        record_extra(&f, self.paths, self.stats);
+        Ok(self.writer.write(f.path, f.bytes)?)
+    }
+    fn begin(&mut self, path: &str) -> Result<(), BuildError> {
+        self.open = Some((path.to_string(), self.staging.create(path)?));
+        Ok(())
+    }
+    fn part(&mut self, bytes: &[u8]) -> Result<(), BuildError> {
+        let (_, file) = self.open.as_mut().expect("a file was begun");
+        Ok(file.append(bytes)?)
+    }
+    fn end(&mut self, records: usize) -> Result<(), BuildError> {
+        let (path, file) = self.open.take().expect("a file was begun");
+        self.stats.push(crate::export::FileStat {
+            path: path.clone(),
+            bytes: file.written() as usize,
+            records: Some(records),
+        });
+        self.paths.insert(path);
+        Ok(())
+    }
 }
 
 /// The threads that render pages, at a lower priority (nice 10) than the rest of the

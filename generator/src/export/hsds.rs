@@ -21,6 +21,7 @@ use sha1::{Digest, Sha1};
 use uuid::Uuid;
 
 use crate::model::{Category, Content, Feature, Recurrence, Resource, Status, Tri, Weekday};
+use crate::output::OutputFile;
 
 /// Stable id of one HSDS object: `kind` is "service", "location", "organization" …
 pub fn uuid(base_url: &str, kind: &str, key: &str) -> String {
@@ -530,34 +531,38 @@ fn service<'a>(sh: &'a Shared<'a>, r: &'a Resource) -> Service<'a> {
 /// One run of services as JSON bytes, with the organization ids (and names) it refers to.
 type RunOutput<'a> = (Vec<u8>, Vec<(Id, &'a str)>);
 
-/// `services.json` and `organizations.json` for `resources` (the published ones, in id
-/// order): services are serialised straight into bytes, a run of them per task.
-pub fn files(content: &Content, resources: &[&Resource]) -> (Vec<u8>, Vec<u8>) {
+/// `services.json` (in parts) and then `organizations.json` for `resources` (the
+/// published ones, in id order), handed to `sink`: services are serialised straight into
+/// bytes, a run of them per task, a chunk of runs at a time.
+pub fn write<S: super::Sink>(
+    content: &Content,
+    resources: &[&Resource],
+    sink: &mut S,
+) -> Result<(), S::Error> {
     use rayon::prelude::*;
     let sh = Shared::new(content);
-    // Services are serialised in parallel a chunk at a time and appended at once, so
-    // only one chunk's pieces sit beside the growing file (at 100,000 resources, all
-    // the pieces plus the assembled file were 400 MB). The file's capacity is guessed
-    // from the first chunk so it is not reallocated (and briefly held twice) as it grows.
-    // Within a chunk, each task writes a run of services into one buffer.
+    // Only one chunk's services are held at a time (at 100,000 resources the whole file
+    // is 260 MB). Within a chunk, each task writes a run of services into one buffer.
     const CHUNK: usize = 4096;
     const RUN: usize = 128;
-    let mut services: Vec<u8> = Vec::new();
     // Organizations by id, the first name seen for each (ids come from names, so every
     // resource with that id has the same name); written in id order.
     let mut orgs: BTreeMap<Id, &str> = BTreeMap::new();
-    services.push(b'[');
+    sink.begin("data/hsds/services.json")?;
+    sink.part(b"[")?;
     for (c, chunk) in resources.chunks(CHUNK).enumerate() {
         let parts: Vec<RunOutput<'_>> = chunk
             .par_chunks(RUN)
-            .map(|run| {
-                let mut bytes = Vec::with_capacity(run.len() * 2048);
+            .enumerate()
+            .map(|(r, run)| {
+                let mut bytes = Vec::with_capacity(run.len() * 2048 + 1);
                 let mut org_ids = Vec::with_capacity(run.len());
-                for (i, r) in run.iter().enumerate() {
-                    if i > 0 {
+                for (i, res) in run.iter().enumerate() {
+                    // Every service but the file's first follows a comma.
+                    if i > 0 || c > 0 || r > 0 {
                         bytes.push(b',');
                     }
-                    let s = service(&sh, r);
+                    let s = service(&sh, res);
                     org_ids.push((s.organization.id, s.organization.name));
                     // Serialising into a Vec fails only if a value refuses, and none does.
                     serde_json::to_writer(&mut bytes, &s).expect("HSDS values serialise");
@@ -565,22 +570,15 @@ pub fn files(content: &Content, resources: &[&Resource]) -> (Vec<u8>, Vec<u8>) {
                 (bytes, org_ids)
             })
             .collect();
-        if c == 0 {
-            let len: usize = parts.iter().map(|p| p.0.len() + 1).sum();
-            let estimate = len / chunk.len().max(1) * resources.len();
-            services.reserve(estimate + estimate / 16 + 2);
-        }
         for (bytes, org_ids) in parts {
-            if services.len() > 1 {
-                services.push(b',');
-            }
-            services.extend_from_slice(&bytes);
+            sink.part(&bytes)?;
             for (id, name) in org_ids {
                 orgs.entry(id).or_insert(name);
             }
         }
     }
-    services.push(b']');
+    sink.part(b"]")?;
+    sink.end(resources.len())?;
     let organizations: Vec<Organization<'_>> = orgs
         .into_iter()
         .map(|(id, name)| Organization {
@@ -590,5 +588,8 @@ pub fn files(content: &Content, resources: &[&Resource]) -> (Vec<u8>, Vec<u8>) {
         })
         .collect();
     let organizations = serde_json::to_vec(&organizations).expect("HSDS values serialise");
-    (services, organizations)
+    sink.file(OutputFile::new(
+        "data/hsds/organizations.json",
+        organizations,
+    ))
 }

@@ -55,27 +55,60 @@ fn subtrees(content: &Content) -> Vec<Vec<bool>> {
     out
 }
 
-/// The export files for `content`, to be written under `public/`.
-pub fn files(content: &Content) -> Vec<OutputFile> {
-    let mut out = Vec::new();
-    each_file(content, |f| {
-        out.push(f);
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .unwrap_or_else(|never| match never {});
-    out
+/// Where the exports go as they are made. Small files come whole; the large ones (the
+/// CSV files and `services.json`, 300 MB at 100,000 resources) come in parts, so no one
+/// holds a whole file: `begin`, then `part` as often as needed, then `end`.
+pub trait Sink {
+    type Error;
+    /// A whole file.
+    fn file(&mut self, file: OutputFile) -> Result<(), Self::Error>;
+    /// Starts the file at `path` (relative to `public/`).
+    fn begin(&mut self, path: &str) -> Result<(), Self::Error>;
+    /// The next bytes of the file begun last.
+    fn part(&mut self, bytes: &[u8]) -> Result<(), Self::Error>;
+    /// Ends the file begun last; it holds `records` records (rows, services).
+    fn end(&mut self, records: usize) -> Result<(), Self::Error>;
 }
 
-/// Makes the export files for `content` one after another and hands each to `emit` as
-/// soon as it is made, so a caller that writes and drops them never holds them all
-/// (at 100,000 resources they are about 300 MB). Stops at the first error `emit` returns.
+/// Collects whole files (tests, benchmarks): the parts of a file are joined.
+#[derive(Default)]
+pub struct Collect(pub Vec<OutputFile>);
+
+impl Sink for Collect {
+    type Error = std::convert::Infallible;
+    fn file(&mut self, file: OutputFile) -> Result<(), Self::Error> {
+        self.0.push(file);
+        Ok(())
+    }
+    fn begin(&mut self, path: &str) -> Result<(), Self::Error> {
+        self.0.push(OutputFile::new(path, Vec::new()));
+        Ok(())
+    }
+    fn part(&mut self, bytes: &[u8]) -> Result<(), Self::Error> {
+        let open = self.0.last_mut().expect("a file was begun");
+        open.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+    fn end(&mut self, _records: usize) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// The export files for `content`, to be written under `public/`.
+pub fn files(content: &Content) -> Vec<OutputFile> {
+    let mut out = Collect::default();
+    each_file(content, &mut out).unwrap_or_else(|never| match never {});
+    out.0
+}
+
+/// Makes the export files for `content` one after another and hands each to `sink` as
+/// it is made, the large ones in parts (see [`Sink`]). Stops at the first error `sink`
+/// returns.
 ///
 /// Each resource's CSV row and HSDS service are made once, in parallel, as bytes (not as
-/// JSON trees, which for 115,000 services would take gigabytes), then assembled per file.
-pub fn each_file<E>(
-    content: &Content,
-    mut emit: impl FnMut(OutputFile) -> Result<(), E>,
-) -> Result<(), E> {
+/// JSON trees, which for 115,000 services would take gigabytes); a CSV file is then
+/// handed over as runs of consecutive rows, never assembled.
+pub fn each_file<S: Sink>(content: &Content, sink: &mut S) -> Result<(), S::Error> {
     let all = published(content);
     let names: HashMap<&str, &str> = content
         .categories
@@ -106,46 +139,42 @@ pub fn each_file<E>(
         })
         .collect();
     let header = csv::header();
-    // A file: the header, then the picked rows; consecutive rows of a run are copied at
-    // once, and the file is allocated at its final size.
-    let assemble = |pick: &dyn Fn(usize) -> bool| -> Vec<u8> {
-        let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-        let mut len = header.len();
+    // A file: the header, then the picked rows, consecutive rows of a run at once.
+    let mut csv_file = |path: &str, pick: &dyn Fn(usize) -> bool| -> Result<(), S::Error> {
+        sink.begin(path)?;
+        sink.part(&header)?;
+        let mut records = 0;
         for (k, run) in runs.iter().enumerate() {
+            let mut span: Option<std::ops::Range<usize>> = None;
             for j in 0..run.ends.len() {
                 if !pick(k * RUN + j) {
                     continue;
                 }
+                records += 1;
                 let range = run.range(j);
-                len += range.len();
-                match spans.last_mut() {
-                    Some((at, span)) if *at == k && span.end == range.start => span.end = range.end,
-                    _ => spans.push((k, range)),
-                }
+                span = match span {
+                    Some(s) if s.end == range.start => Some(s.start..range.end),
+                    Some(s) => {
+                        sink.part(&run.bytes[s])?;
+                        Some(range)
+                    }
+                    None => Some(range),
+                };
+            }
+            if let Some(s) = span {
+                sink.part(&run.bytes[s])?;
             }
         }
-        let mut out = Vec::with_capacity(len);
-        out.extend_from_slice(&header);
-        for (k, span) in spans {
-            out.extend_from_slice(&runs[k].bytes[span]);
-        }
-        out
+        sink.end(records)
     };
-    emit(OutputFile::new("data/resources.csv", assemble(&|_| true)))?;
+    csv_file("data/resources.csv", &|_| true)?;
     for (c, members) in content.categories.iter().zip(subtrees(content)) {
-        let bytes = assemble(&|i| resource_cats[i].iter().any(|&k| members[k]));
-        emit(OutputFile::new(
-            format!("data/categories/{}.csv", c.id),
-            bytes,
-        ))?;
+        csv_file(&format!("data/categories/{}.csv", c.id), &|i| {
+            resource_cats[i].iter().any(|&k| members[k])
+        })?;
     }
     drop(runs);
-    let (services, organizations) = hsds::files(content, &all);
-    emit(OutputFile::new("data/hsds/services.json", services))?;
-    emit(OutputFile::new(
-        "data/hsds/organizations.json",
-        organizations,
-    ))
+    hsds::write(content, &all, sink)
 }
 
 /// One line of the data catalogue page (`/data/`).
