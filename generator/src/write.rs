@@ -212,20 +212,27 @@ impl Staging {
     /// exists already is fine; safe to call from many threads.
     pub fn write_in_new_dir(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         check_rel(rel)?;
-        if let Some((dir, _)) = rel.rsplit_once('/') {
-            let path = self.tmp.join(dir);
-            let made = match fs::create_dir(&path) {
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
-                // A parent is missing too (e.g. `tags/<tag>/page/2/`).
-                Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(&path),
-                other => other,
-            };
-            made.map_err(|source| WriteError::File {
-                path: self.out.join(dir),
-                source,
-            })?;
-        }
+        self.make_dir_of(rel)?;
         self.write(rel, bytes)
+    }
+
+    /// Makes the directory `rel` will be written in (and its parents); one that exists
+    /// already is fine.
+    fn make_dir_of(&self, rel: &str) -> Result<(), WriteError> {
+        let Some((dir, _)) = rel.rsplit_once('/') else {
+            return Ok(());
+        };
+        let path = self.tmp.join(dir);
+        let made = match fs::create_dir(&path) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            // A parent is missing too (e.g. `tags/<tag>/page/2/`).
+            Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(&path),
+            other => other,
+        };
+        made.map_err(|source| WriteError::File {
+            path: self.out.join(dir),
+            source,
+        })
     }
 
     /// Creates the file `rel` to be written in parts (a file too large to hold whole):
@@ -254,47 +261,70 @@ impl Staging {
         })
     }
 
-    /// Runs `f` with a [`Writer`] that hands files to one thread, which makes every
-    /// directory and file of the stage while `f` goes on producing them (rendering on
-    /// every core). One thread on purpose: creating entries in one directory takes that
-    /// directory's lock, and two threads creating pages side by side in `resources/`
-    /// spin on it. Measured at 100,000 pages (2 cores), the kernel time of the page stage
-    /// was 8.9 s with both render threads writing and 5.7 s with one thread writing.
-    /// At most `depth` files wait in the queue, which bounds the memory they hold.
+    /// Runs `f` with a [`Writer`] that hands files to two threads in a row, which make
+    /// every directory and file of the stage while `f` goes on producing them (rendering
+    /// on every core): the first makes the directories of files queued with
+    /// [`Writer::write_in_new_dir`], the second creates and writes the files, in the
+    /// order they were queued.
     ///
-    /// Returns the writer's error if it stopped on one (the producers then see
+    /// Not more threads on purpose: making entries in one directory takes that
+    /// directory's lock, and two threads making pages side by side in `resources/` spin
+    /// on it (measured at 100,000 pages on 2 cores, the page stage's kernel time was 8.9 s
+    /// with both render threads writing, 5.7 s with one thread writing). The two threads
+    /// here take different locks: new page directories lock `resources/`, a new file
+    /// locks only its own page directory. On ext4 each is seconds of kernel time at
+    /// 100,000 pages, and one thread doing both was what the page stage waited for.
+    /// At most `depth` files wait in each queue, which bounds the memory they hold.
+    ///
+    /// Returns the writers' error if they stopped on one (the producers then see
     /// [`WriteError::WriterStopped`]), otherwise what `f` returned.
     pub fn with_writer<R>(
         &self,
         depth: usize,
         f: impl FnOnce(&Writer) -> R,
     ) -> Result<R, WriteError> {
+        let spawn_err = |source| WriteError::Prepare {
+            path: self.tmp.clone(),
+            source,
+        };
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Queued>(depth);
-            let thread = std::thread::Builder::new()
+            let (files_tx, files_rx) = std::sync::mpsc::sync_channel::<Queued>(depth);
+            let files = std::thread::Builder::new()
                 .name("tsunagu-write".into())
+                .spawn_scoped(scope, move || -> Result<(), WriteError> {
+                    for q in files_rx {
+                        self.write(&q.rel, &q.bytes)?;
+                    }
+                    Ok(())
+                })
+                .map_err(spawn_err)?;
+            let dirs = std::thread::Builder::new()
+                .name("tsunagu-mkdir".into())
                 .spawn_scoped(scope, move || -> Result<(), WriteError> {
                     for q in rx {
                         if q.new_dir {
-                            self.write_in_new_dir(&q.rel, &q.bytes)?;
-                        } else {
-                            self.write(&q.rel, &q.bytes)?;
+                            self.make_dir_of(&q.rel)?;
+                        }
+                        if files_tx.send(q).is_err() {
+                            // The file thread stopped; its error is the one reported.
+                            break;
                         }
                     }
                     Ok(())
                 })
-                .map_err(|source| WriteError::Prepare {
-                    path: self.tmp.clone(),
-                    source,
-                })?;
+                .map_err(spawn_err)?;
             let writer = Writer { tx };
             let out = f(&writer);
-            // Closing the queue ends the thread's loop once it has written the rest.
+            // Closing the queue ends the threads' loops once they have written the rest.
             drop(writer);
-            match thread.join() {
-                Ok(written) => written.map(|()| out),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+            let dirs = dirs
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let files = files
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            files.and(dirs).map(|()| out)
         })
     }
 
