@@ -306,3 +306,32 @@ fn a_point_far_from_the_town_is_flagged() {
         ]
     );
 }
+
+/// A prefecture's or the country's portal sets a map zoomed out; its places are far
+/// from the centre by design. A town's 130 km is a prefecture's (zoom 9: 240 km) normal.
+#[test]
+fn how_far_is_too_far_follows_the_map_zoom() {
+    let far_place = (
+        "resources/far.yaml",
+        "id: far\nname: 遠くの避難所\nname_kana: とおくのひなんじょ\ncategories: [shelter]\nlocation:\n  lat: 34.2\n  lon: 136.3\n",
+    );
+    let town = site_with(&[far_place]);
+    let warned = load::load_with(town.path(), &options()).unwrap().warnings;
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].to_string().contains("地図の中心から 11"),
+        "{}",
+        warned[0]
+    );
+
+    let prefecture = site_with(&[far_place]);
+    let site = std::fs::read_to_string(prefecture.path().join("site.yaml")).unwrap();
+    assert!(site.contains("  zoom: 14\n"));
+    std::fs::write(
+        prefecture.path().join("site.yaml"),
+        site.replace("  zoom: 14\n", "  zoom: 9\n"),
+    )
+    .unwrap();
+    let loaded = load::load_with(prefecture.path(), &options()).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

@@ -20,7 +20,13 @@ if [ -n "$(ls -A "$WORK" 2>/dev/null)" ]; then
   exit 2
 fi
 mkdir -p "$WORK/content"
-cp content/site.yaml content/categories.yaml "$WORK/content/"
+cp content/categories.yaml "$WORK/content/"
+# The sample's site.yaml with a map of the whole country (centre of Honshu, zoom 5), as
+# a national portal would have it: with the town's map every place but Toyoake's is
+# "far from the map centre", 111,068 warnings for a setting, not for the data.
+sed -e 's/^  center: .*/  center: { lat: 36.2, lon: 138.25 }/' -e 's/^  zoom: .*/  zoom: 5/' \
+  content/site.yaml > "$WORK/content/site.yaml"
+grep -q "zoom: 5" "$WORK/content/site.yaml"
 TIME=/usr/bin/time
 FORMAT="wall %e s, CPU %U s user + %S s sys, peak RSS %M KB"
 SOURCES=("$DATA/gsi-emergency-nationwide-ex-aichi" "$DATA/aichi-gsi-shelters/emergency")
@@ -36,7 +42,7 @@ echo "resources: $(find "$WORK/content/resources" -name '*.yaml' | wc -l)"
 echo "== build"
 load
 # Not --quiet: the last lines are the build's summary and its stage breakdown (内訳). Its
-# warnings (every place far from the sample's map centre) go to build.err.
+# warnings go to build.err.
 $TIME -f "$FORMAT" -o "$WORK/build.time" "$BIN" build --content "$WORK/content" \
   --out "$WORK/public" > "$WORK/build.out" 2> "$WORK/build.err"
 cat "$WORK/build.time"

@@ -407,7 +407,7 @@ fn load_resources(
         categories: &ids,
         category_names: &names,
         municipality: site.map_or("", |s| s.name.ja.as_str()),
-        center: site.map(|s| s.map.center),
+        center: site.map(|s| (s.map.center, resource::far_km(s.map.zoom))),
     };
     // Resources and the rest are collected apart so that the resources, the bulk of the
     // memory, are held once: the Option wrapper is dropped in place below.

@@ -37,8 +37,17 @@ pub const FIELDS: &[&str] = &[
     "source",
 ];
 
-/// A point farther than this from the map centre is flagged as a likely typo.
+/// A point farther than this from the map centre is flagged as a likely typo, for a
+/// town's map (zoom 12 and closer); see [`far_km`].
 const FAR_KM: f64 = 30.0;
+
+/// How far from the map centre a point may lie before it is flagged: 30 km for a town
+/// (zoom 12 or closer), twice that for each zoom level further out, since a map that
+/// shows a prefecture (zoom 9: 240 km) or the whole country (zoom 5: 3,840 km) covers
+/// places that far away.
+pub fn far_km(zoom: u8) -> f64 {
+    FAR_KM * f64::from(1u32 << 12u8.saturating_sub(zoom).min(12))
+}
 /// A verification older than this is flagged: the facts may have changed.
 const STALE_VERIFIED_DAYS: i64 = 365;
 /// "空きあり" said more than half a year ago is likely out of date.
@@ -51,8 +60,9 @@ pub struct Context<'a> {
     pub category_names: &'a HashMap<String, String>,
     /// The municipality's name (e.g. 豊明市), to find the 町字 in an address.
     pub municipality: &'a str,
-    /// The map centre of site.yaml, to flag points far outside the municipality.
-    pub center: Option<LatLon>,
+    /// The map centre of site.yaml and how far from it a point may lie ([`far_km`] of
+    /// the map's zoom), to flag points far outside the area the site covers.
+    pub center: Option<(LatLon, f64)>,
 }
 
 pub fn decode(cx: &mut Ctx, root: &Node, stem: &str, ctx: &Context<'_>) -> Option<Resource> {
@@ -298,7 +308,7 @@ pub fn derive_town(text: &str, municipality: &str) -> Option<String> {
     (!town.is_empty()).then(|| town.to_owned())
 }
 
-fn location(cx: &mut Ctx, n: &Node, center: Option<LatLon>) -> Option<Location> {
+fn location(cx: &mut Ctx, n: &Node, center: Option<(LatLon, f64)>) -> Option<Location> {
     let m = cx.map(n, "location", &["lat", "lon", "approximate"])?;
     let lat = match m.get("lat") {
         Some(v) => cx.f64(v, "location.lat"),
@@ -326,9 +336,9 @@ fn location(cx: &mut Ctx, n: &Node, center: Option<LatLon>) -> Option<Location> 
     }
     // A digit dropped or added (35.5 for 35.05) still lands in Japan; distance from the
     // map centre catches it. A warning: a shelter may lie in the next town.
-    if let Some(c) = center {
+    if let Some((c, far)) = center {
         let km = geo::distance_km(c.lat, c.lon, lat, lon);
-        if km > FAR_KM {
+        if km > far {
             let pos = m.get("lat").map_or(m.pos, |n| n.pos);
             cx.warn(pos, "location", format!("地図の中心から {km:.0} km 離れています。緯度・経度の桁が正しいか確かめてください（lat: {lat}, lon: {lon}）。"));
         }
@@ -584,6 +594,16 @@ pub fn stem(path: &Path) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn far_doubles_for_each_zoom_level_out_from_a_town_map() {
+        assert_eq!(super::far_km(14), 30.0);
+        assert_eq!(super::far_km(12), 30.0);
+        assert_eq!(super::far_km(11), 60.0);
+        assert_eq!(super::far_km(9), 240.0);
+        assert_eq!(super::far_km(5), 3840.0);
+        assert_eq!(super::far_km(0), 30.0 * 4096.0);
+    }
+
     use super::derive_town;
 
     #[test]
