@@ -6,6 +6,11 @@
 //! and CPU times move with other processes and with the disk (file creation is kernel
 //! time `cp -r` pays as well); this isolates what the renderer costs, to compare two
 //! versions of it. Figures are reported, never asserted (docs/build.md lists them).
+//!
+//! After the rounds, the parts of a resource page made outside the template (QR code,
+//! JSON-LD, description, schedule, nearby list) are timed alone over every resource,
+//! best of the same number of rounds: on a busy machine a part's own figure moves less
+//! than the whole page's, so a change to one part shows there first.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -99,5 +104,61 @@ fn main() -> anyhow::Result<()> {
         "best: {best:.2} s CPU, {:.1} µs per page",
         best * 1e6 / jobs.len() as f64
     );
+    parts(&ix, rounds, today);
     Ok(())
+}
+
+/// Best CPU time per resource of `f` over `rounds` timed rounds over every resource.
+/// A round makes each part at least 50,000 times in all (several passes for a small
+/// corpus): the thread's CPU clock counts in 10 ms ticks.
+fn time_part(ix: &Index<'_>, rounds: usize, name: &str, mut f: impl FnMut(usize) -> usize) {
+    let count = ix.published.len().max(1);
+    let passes = 50_000usize.div_ceil(count);
+    let mut best = f64::MAX;
+    let mut bytes = 0;
+    for _ in 0..rounds.max(1) {
+        let (u0, s0) = thread_cpu();
+        for _ in 0..passes {
+            bytes = (0..ix.published.len()).map(&mut f).sum::<usize>();
+        }
+        let (u1, s1) = thread_cpu();
+        best = best.min((u1 - u0) + (s1 - s0));
+    }
+    let n = (count * passes) as f64;
+    println!(
+        "  part {name}: {:.2} µs per resource ({:.0} bytes)",
+        best * 1e6 / n,
+        bytes as f64 / count as f64
+    );
+}
+
+fn parts(ix: &Index<'_>, rounds: usize, today: chrono::NaiveDate) {
+    use tsunagu::render::{markdown, view};
+    let base = &ix.content.site.base_url;
+    let cats: Vec<view::CategoryRef> = (0..ix.categories.len())
+        .map(|c| view::category_ref(ix, c))
+        .collect();
+    println!("parts of a resource page, one thread:");
+    time_part(ix, rounds, "qr", |i| {
+        let r = ix.published[i];
+        let url = format!("{base}/resources/{}/", r.id);
+        tsunagu::qr::svg(&url, &format!("{}のページを開くQRコード", r.name)).map_or(0, |s| s.len())
+    });
+    time_part(ix, rounds, "jsonld", |i| {
+        let r = ix.published[i];
+        let url = format!("{base}/resources/{}/", r.id);
+        let summary = markdown::summary(&r.description, 120);
+        let ld = tsunagu::seo::jsonld::resource(r, ix.schema_type(i), &url, &summary);
+        tsunagu::seo::jsonld::to_script(&ld).len()
+    });
+    time_part(ix, rounds, "markdown", |i| {
+        markdown::to_html(&ix.published[i].description).len()
+    });
+    time_part(ix, rounds, "schedule", |i| {
+        let s = view::schedule_view(ix.published[i], today, tsunagu::render::pages::NEXT_DATES);
+        s.rules.len() + s.next.len()
+    });
+    time_part(ix, rounds, "nearby", |i| {
+        view::nearby_views(ix, &cats, i, tsunagu::render::pages::NEARBY_K).len()
+    });
 }
