@@ -214,7 +214,7 @@ pub fn build_content(
     // The search index's files (some 14,000 at 100,000 resources) are written on their
     // own thread while the pages are set up (every list entry rendered once, on every
     // core): written alone, they left one core idle for about a second on disk.
-    let pages = std::thread::scope(|scope| {
+    let mut pages = std::thread::scope(|scope| {
         let written = scope.spawn(|| -> Result<(), WriteError> {
             for f in search_files {
                 staging.write(&f.path, &f.bytes)?;
@@ -231,7 +231,6 @@ pub fn build_content(
         Ok::<_, BuildError>(pages?)
     })?;
     crate::procstat::trace("search index written");
-    let mut pages = pages;
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
     // The GeoJSON and then the exports (CSV, HSDS) are made on one thread beside the page
