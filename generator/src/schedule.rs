@@ -12,7 +12,7 @@ pub mod holidays;
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, Timelike};
 use serde::Serialize;
 
 use crate::model::{Closed, Recurrence, Schedule, ScheduleRule, Season, TimeRange, Weekday};
@@ -59,8 +59,16 @@ pub fn weekday_of(date: NaiveDate) -> Weekday {
 }
 
 /// "10:00〜11:30" (hours without a leading zero, as Japanese notices write them).
+/// Written field by field: chrono's `format("%-H:%M")` parses its format string on
+/// every call, and this runs for every upcoming date of every resource page.
 pub fn time_ja(t: &TimeRange) -> String {
-    format!("{}〜{}", t.start.format("%-H:%M"), t.end.format("%-H:%M"))
+    format!(
+        "{}:{:02}〜{}:{:02}",
+        t.start.hour(),
+        t.start.minute(),
+        t.end.hour(),
+        t.end.minute()
+    )
 }
 
 impl Recurrence {

@@ -664,8 +664,9 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         std::fs::write(
             site.path().join("base.html"),
-            "<!doctype html><html lang=\"ja\"><body><pre>{{ __tera_context }}</pre>\
-             {% block content %}{% endblock content %}</body></html>",
+            "<!doctype html><html lang=\"ja\"><head>{% block head %}{% endblock head %}</head>\
+             <body class=\"{% block body_class %}{% endblock body_class %}\"><pre>{{ __tera_context }}</pre>\
+             {% block content %}{% endblock content %}{% block scripts %}{% endblock scripts %}</body></html>",
         )
         .unwrap();
         let renderer = Renderer::new(&root.join("themes/default"), Some(site.path())).unwrap();

@@ -68,11 +68,11 @@ pub fn minify(source: &str) -> String {
 /// `/` is safe in text and in quoted attribute values.
 ///
 /// Runs once per interpolated value on every page (about 150 per resource page), so
-/// it scans bytes, not chars, and copies the text between special characters in
+/// it scans bytes, not chars, and writes the text between special characters in
 /// slices: the five characters are ASCII, so a byte match never splits a UTF-8
 /// sequence, and Japanese text (three bytes a character) is copied without decoding.
-/// Most values hold none of them and are copied whole.
-pub fn escape_html(input: &str) -> String {
+/// Most values hold none of them and are written whole.
+pub fn write_escaped(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     const fn table() -> [bool; 256] {
         let mut t = [false; 256];
         t[b'&' as usize] = true;
@@ -84,50 +84,67 @@ pub fn escape_html(input: &str) -> String {
     }
     const SPECIAL: [bool; 256] = table();
     let bytes = input.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
-        return input.to_owned();
-    };
-    let mut out = String::with_capacity(input.len() + 16);
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate().skip(first) {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+    for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[b as usize] {
+            continue;
+        }
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            _ => b"&#39;",
         };
-        out.push_str(&input[start..i]);
-        out.push_str(entity);
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
         start = i + 1;
     }
-    out.push_str(&input[start..]);
-    out
+    out.write_all(&bytes[start..])
+}
+
+/// [`write_escaped`] into a new String (for text put together outside templates).
+pub fn escape_html(input: &str) -> String {
+    let mut out = Vec::with_capacity(input.len());
+    write_escaped(input, &mut out).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("escaping keeps UTF-8 text UTF-8")
 }
 
 /// Parses every template once (minified, see [`minify`]); inheritance (`{% extends %}`)
 /// resolves across theme and overrides, so an override of `base.html` changes every page.
+///
+/// A minified template is mostly one long line, so tera's message for a mistake in it
+/// would point into that line. On an error the templates are parsed again as written,
+/// and that message (with the file's own line and column) is the one reported.
 pub fn load(theme_templates: &Path, overrides: Option<&Path>) -> Result<Tera, RenderError> {
     let files = sources(theme_templates, overrides)?;
-    let mut raw = Vec::with_capacity(files.len());
+    let mut written = Vec::with_capacity(files.len());
     for (name, path) in &files {
         let source = std::fs::read_to_string(path).map_err(|source| RenderError::Io {
             path: path.clone(),
             source,
         })?;
-        let source = if name.ends_with(".html") {
-            minify(&source)
-        } else {
-            source
-        };
-        raw.push((name.clone(), source));
+        written.push((name.clone(), source));
     }
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(raw)
-        .map_err(|e| RenderError::Template(super::chain(&e)))?;
+    let minified = written.iter().map(|(name, source)| {
+        let source = if name.ends_with(".html") {
+            minify(source)
+        } else {
+            source.clone()
+        };
+        (name.clone(), source)
+    });
+    parse(minified).map_err(|minified_error| {
+        let as_written = parse(written).err().unwrap_or(minified_error);
+        RenderError::Template(super::chain(&as_written))
+    })
+}
+
+fn parse(templates: impl IntoIterator<Item = (String, String)>) -> Result<Tera, tera::Error> {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    tera.set_escape_fn(write_escaped);
+    tera.add_raw_templates(templates)?;
     Ok(tera)
 }
 
@@ -144,5 +161,29 @@ mod tests {
         assert_eq!(escape_html("通いの場/サロン"), "通いの場/サロン");
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("&"), "&amp;");
+    }
+
+    /// A mistake in a site's template is reported at its line in the file as written,
+    /// not at a column of the one-line minified text the build renders with.
+    #[test]
+    fn a_broken_override_is_reported_at_its_own_line() {
+        let theme =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default/templates");
+        let site = tempfile::tempdir().unwrap();
+        std::fs::write(
+            site.path().join("page.html"),
+            "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.title </p>\n{% endblock content %}\n",
+        )
+        .unwrap();
+        let message = match super::load(&theme, Some(site.path())) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("a template with an unclosed {{ {{ must be refused"),
+        };
+        assert!(message.starts_with("テンプレートの誤り"), "{message}");
+        assert!(message.contains("page.html:3:"), "{message}");
+        assert!(
+            message.len() < 2000,
+            "the message is short enough to read: {message}"
+        );
     }
 }
