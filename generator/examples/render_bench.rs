@@ -51,7 +51,7 @@ fn main() -> anyhow::Result<()> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("valid date");
     // Made once per build, on every core: its CPU time is the whole process's.
     let cpu0 = tsunagu::procstat::cpu_seconds().unwrap_or_default();
-    let pages = PageSet::new(&ix, &renderer, today, Default::default())?;
+    let pages = PageSet::new(&ix, &renderer, today)?;
     println!(
         "page set (list entries rendered once): CPU {:.2} s",
         tsunagu::procstat::cpu_seconds().unwrap_or_default() - cpu0

@@ -13,10 +13,11 @@ use crate::build::{BuildReport, Progress};
 pub fn stage_ja(name: &str) -> &str {
     match name {
         "load" => "読み込みと検証",
-        "index" => "索引づくり",
+        "index" => "索引づくり（検索索引の生成と並行）",
         "templates" => "テンプレート読み込み",
         "search index" => "検索索引の生成",
-        "page setup" => "ページの準備（検索索引の書き出しと並行）",
+        "page setup" => "ページの準備（検索索引の生成と並行）",
+        "search files" => "検索索引の書き出し（ページ生成と並行）",
         "exports" => "CSV・HSDS の生成と書き出し（ページ生成と並行）",
         "render+write" => "ページ生成と書き出し",
         "geojson" => "GeoJSON の生成と書き出し（ページ生成と並行）",

@@ -191,46 +191,35 @@ pub fn build_content(
     }
 
     // Files other parts of the crate make (search index, open data exports). The search
-    // index is made, written and dropped before the exports start: at 100,000 resources
-    // it holds hundreds of MB, and making it beside the exports was the build's peak.
-    // The index (category tree, areas, tags, the r-tree for "nearby") is made on its own
-    // thread while the search index is made: it is one thread's work that otherwise left
-    // the second core idle, and the search index reads only the content.
-    let (ix, search_files, index_time) = std::thread::scope(|scope| {
-        let ix = scope.spawn(|| {
+    // index is made on its own thread while the index (category tree, areas, tags, the
+    // r-tree for "nearby") and then the page set (every list entry rendered once) are
+    // made on the others: it reads only the content, and alone it left the second core
+    // idle for a third of its second. It is dropped before the exports start: at 100,000
+    // resources it holds hundreds of MB, and making it beside the exports was the
+    // build's peak. (`ix_cell` holds the index outside the scope, since the page set
+    // made inside it borrows the index.)
+    let ix_cell = std::sync::OnceLock::new();
+    let (search_files, mut pages) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| {
             let t = Instant::now();
-            (Index::new(content), t.elapsed())
+            (crate::search_index::files(content), t.elapsed())
         });
-        let files = timer.time("search index", || crate::search_index::files(content));
-        let (ix, index_time) = ix
+        let ix = timer.time("index", || ix_cell.get_or_init(|| Index::new(content)));
+        let pages = timer.time("page setup", || {
+            PageSet::new(ix, &renderer, opts.build_date())
+        });
+        let (files, search_time) = search
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (ix, files, index_time)
-    });
-    timer.stages.push(("index", index_time));
+        timer.stages.push(("search index", search_time));
+        Ok::<_, BuildError>((files, pages?))
+    })?;
+    let ix = ix_cell.get().expect("the index is made above");
     let mut provided: HashSet<String> = HashSet::new();
     let mut search_stats: Vec<crate::export::FileStat> = Vec::new();
     let search_files = unique_extra(search_files, &mut provided, &mut search_stats);
-    // The search index's files (some 14,000 at 100,000 resources) are written on their
-    // own thread while the pages are set up (every list entry rendered once, on every
-    // core): written alone, they left one core idle for about a second on disk.
-    let mut pages = std::thread::scope(|scope| {
-        let written = scope.spawn(|| -> Result<(), WriteError> {
-            for f in search_files {
-                staging.write(&f.path, &f.bytes)?;
-            }
-            Ok(())
-        });
-        let pages = timer.time("page setup", || {
-            PageSet::new(&ix, &renderer, opts.build_date(), provided.clone())
-        });
-        let written = written
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        written?;
-        Ok::<_, BuildError>(pages?)
-    })?;
-    crate::procstat::trace("search index written");
+    pages.set_provided(provided.clone());
+    crate::procstat::trace("search index");
     let jobs = pages.jobs();
     progress.pages(jobs.len() as u64);
     // The GeoJSON and then the exports (CSV, HSDS) are made on one thread beside the page
@@ -238,10 +227,21 @@ pub fn build_content(
     // little memory. One after the other on that thread, not side by side (both beside
     // the pages, the national set's peak rose from 786 to 948 MB). The data catalogue
     // page lists them, so it is rendered once they are done.
-    let (open_data, open_data_times) = std::thread::scope(|scope| {
+    // The search index's files (some 14,000 at 100,000 resources) are written on their
+    // own thread beside the page stage too: written before it, they left a core idle
+    // for about half a second on disk.
+    let (open_data, open_data_times, search_write_time) = std::thread::scope(|scope| {
+        let search_written = scope.spawn(|| -> Result<Duration, WriteError> {
+            let t = Instant::now();
+            for f in search_files {
+                staging.write(&f.path, &f.bytes)?;
+            }
+            crate::procstat::trace("search index written");
+            Ok(t.elapsed())
+        });
         let open_data = scope.spawn(|| {
             let t = Instant::now();
-            let geo = write_geojson(&ix, &staging);
+            let geo = write_geojson(ix, &staging);
             crate::procstat::trace("geojson");
             let geo_time = t.elapsed();
             let t = Instant::now();
@@ -255,8 +255,14 @@ pub fn build_content(
         let open_data = open_data
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        rendered.map(|()| open_data)
+        let search_written = search_written
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        rendered?;
+        let (open_data, times) = open_data;
+        Ok::<_, BuildError>((open_data, times, search_written?))
     })?;
+    timer.stages.push(("search files", search_write_time));
     timer.stages.push(("geojson", open_data_times.0));
     timer.stages.push(("exports", open_data_times.1));
     let (geo_stats, exports) = open_data;

@@ -182,7 +182,6 @@ impl<'a> PageSet<'a> {
         ix: &'a Index<'a>,
         renderer: &Renderer,
         today: NaiveDate,
-        provided: HashSet<String>,
     ) -> Result<Self, RenderError> {
         let site = &ix.content.site;
         let mut pages: Vec<usize> = (0..ix.content.pages.len()).collect();
@@ -240,9 +239,15 @@ impl<'a> PageSet<'a> {
             areas: ix.areas.iter().collect(),
             pages,
             today,
-            provided,
+            provided: HashSet::new(),
             data_files: Vec::new(),
         })
+    }
+
+    /// Output paths other parts of the build provide (the search index, made beside the
+    /// page set): [`PageSet::jobs`] leaves out the placeholder page for each.
+    pub fn set_provided(&mut self, provided: HashSet<String>) {
+        self.provided = provided;
     }
 
     /// The downloadable files the data catalogue page (`Job::Data`) lists; the
@@ -671,7 +676,7 @@ mod tests {
         .unwrap();
         let renderer = Renderer::new(&root.join("themes/default"), Some(site.path())).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let pages = PageSet::new(&ix, &renderer, today, HashSet::new()).unwrap();
+        let pages = PageSet::new(&ix, &renderer, today).unwrap();
         let jobs = pages.jobs();
         assert!(jobs.iter().any(|j| matches!(j, Job::Resource(_))));
         assert!(jobs.iter().any(|j| matches!(j, Job::Category { .. })));
