@@ -264,7 +264,7 @@ impl Staging {
     /// Runs `f` with a [`Writer`] that hands files to two threads in a row, which make
     /// every directory and file of the stage while `f` goes on producing them (rendering
     /// on every core): the first makes the directories of files queued with
-    /// [`Writer::write_in_new_dir`], the second creates and writes the files, in the
+    /// [`Writer::write_batch_in_new_dirs`], the second creates and writes the files, in the
     /// order they were queued.
     ///
     /// Not more threads on purpose: making entries in one directory takes that
@@ -274,7 +274,8 @@ impl Staging {
     /// here take different locks: new page directories lock `resources/`, a new file
     /// locks only its own page directory. On ext4 each is seconds of kernel time at
     /// 100,000 pages, and one thread doing both was what the page stage waited for.
-    /// At most `depth` files wait in each queue, which bounds the memory they hold.
+    /// At most `depth` messages (a file, or a batch of them) wait in each queue, which
+    /// bounds the memory they hold.
     ///
     /// Returns the writers' error if they stopped on one (the producers then see
     /// [`WriteError::WriterStopped`]), otherwise what `f` returned.
@@ -288,13 +289,15 @@ impl Staging {
             source,
         };
         std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Queued>(depth);
-            let (files_tx, files_rx) = std::sync::mpsc::sync_channel::<Queued>(depth);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Queued>>(depth);
+            let (files_tx, files_rx) = std::sync::mpsc::sync_channel::<Vec<Queued>>(depth);
             let files = std::thread::Builder::new()
                 .name("tsunagu-write".into())
                 .spawn_scoped(scope, move || -> Result<(), WriteError> {
-                    for q in files_rx {
-                        self.write(&q.rel, &q.bytes)?;
+                    for batch in files_rx {
+                        for q in batch {
+                            self.write(&q.rel, &q.bytes)?;
+                        }
                     }
                     Ok(())
                 })
@@ -302,11 +305,11 @@ impl Staging {
             let dirs = std::thread::Builder::new()
                 .name("tsunagu-mkdir".into())
                 .spawn_scoped(scope, move || -> Result<(), WriteError> {
-                    for q in rx {
-                        if q.new_dir {
+                    for batch in rx {
+                        for q in batch.iter().filter(|q| q.new_dir) {
                             self.make_dir_of(&q.rel)?;
                         }
-                        if files_tx.send(q).is_err() {
+                        if files_tx.send(batch).is_err() {
                             // The file thread stopped; its error is the one reported.
                             break;
                         }
@@ -414,7 +417,7 @@ struct Queued {
 /// Hands files to the writer thread of [`Staging::with_writer`]; shared by the threads
 /// that make them.
 pub struct Writer {
-    tx: std::sync::mpsc::SyncSender<Queued>,
+    tx: std::sync::mpsc::SyncSender<Vec<Queued>>,
 }
 
 impl Writer {
@@ -423,21 +426,33 @@ impl Writer {
         self.send(rel, bytes, false)
     }
 
-    /// Queues a file whose directory is most likely new, as
-    /// [`Staging::write_in_new_dir`] writes it.
-    pub fn write_in_new_dir(&self, rel: String, bytes: Vec<u8>) -> Result<(), WriteError> {
-        self.send(rel, bytes, true)
+    /// Queues files whose directories are most likely new, in one message: a writer
+    /// thread that waits for work is woken once for all of them, not once a file (at
+    /// 100,000 pages the wake-ups were about 3 % of the build's CPU time).
+    pub fn write_batch_in_new_dirs(&self, files: Vec<(String, Vec<u8>)>) -> Result<(), WriteError> {
+        let batch = files
+            .into_iter()
+            .map(|(rel, bytes)| {
+                check_rel(&rel)?;
+                Ok(Queued {
+                    rel,
+                    bytes,
+                    new_dir: true,
+                })
+            })
+            .collect::<Result<Vec<_>, WriteError>>()?;
+        self.tx.send(batch).map_err(|_| WriteError::WriterStopped)
     }
 
     fn send(&self, rel: String, bytes: Vec<u8>, new_dir: bool) -> Result<(), WriteError> {
         // Checked here too, so a bad path is reported by the page that made it.
         check_rel(&rel)?;
         self.tx
-            .send(Queued {
+            .send(vec![Queued {
                 rel,
                 bytes,
                 new_dir,
-            })
+            }])
             .map_err(|_| WriteError::WriterStopped)
     }
 }
@@ -644,8 +659,13 @@ mod tests {
         let s = Staging::new(&out).unwrap();
         let made = s
             .with_writer(4, |w| {
-                (0..200).into_par_iter().try_for_each(|i| {
-                    w.write_in_new_dir(format!("resources/r{i}/index.html"), vec![b'x'; i])
+                (0..200).into_par_iter().chunks(7).try_for_each(|batch| {
+                    w.write_batch_in_new_dirs(
+                        batch
+                            .into_iter()
+                            .map(|i| (format!("resources/r{i}/index.html"), vec![b'x'; i]))
+                            .collect(),
+                    )
                 })
             })
             .unwrap();
@@ -677,7 +697,9 @@ mod tests {
         }
         // The same when the page's directory cannot be made.
         let result = s.with_writer(1, |w| {
-            (0..100).try_for_each(|i| w.write_in_new_dir(format!("a/{i}/index.html"), Vec::new()))
+            (0..100).try_for_each(|i| {
+                w.write_batch_in_new_dirs(vec![(format!("a/{i}/index.html"), Vec::new())])
+            })
         });
         match result {
             Err(WriteError::File { path, .. }) => assert!(path.ends_with("a/0"), "{path:?}"),

@@ -339,8 +339,11 @@ pub fn build_content(
 }
 
 /// Renders every page but the data catalogue (see `build_content`) on every core, in the
-/// render pool, and hands each to one writer thread (see `Staging::with_writer`); 256
-/// queued pages are about 3 MB.
+/// render pool, and hands them to the writer threads (see `Staging::with_writer`) in
+/// batches of [`PAGE_BATCH`]; 16 queued batches are about 3 MB.
+/// Pages rendered in a row by one render thread and queued together.
+const PAGE_BATCH: usize = 16;
+
 fn render_pages(
     pages: &PageSet,
     renderer: &Renderer,
@@ -350,19 +353,20 @@ fn render_pages(
 ) -> Result<(), BuildError> {
     let pool = render_pool();
     in_pool(pool.as_ref(), || {
-        staging.with_writer(256, |w| {
-            jobs.par_iter()
-                .filter(|job| !matches!(job, Job::Data))
-                .try_for_each_init(
-                    || pages.scratch(),
-                    |scratch, &job| -> Result<(), BuildError> {
-                        let (file, bytes) = pages.render_with(renderer, job, scratch)?;
-                        // Every page has its own URL directory, most of them new.
-                        w.write_in_new_dir(file, bytes)?;
+        staging.with_writer(16, |w| {
+            jobs.par_chunks(PAGE_BATCH).try_for_each_init(
+                || pages.scratch(),
+                |scratch, chunk| -> Result<(), BuildError> {
+                    let mut batch = Vec::with_capacity(chunk.len());
+                    for &job in chunk.iter().filter(|job| !matches!(job, Job::Data)) {
+                        batch.push(pages.render_with(renderer, job, scratch)?);
                         progress.page_done();
-                        Ok(())
-                    },
-                )
+                    }
+                    // Every page has its own URL directory, most of them new.
+                    w.write_batch_in_new_dirs(batch)?;
+                    Ok(())
+                },
+            )
         })?
     })
 }
