@@ -194,9 +194,9 @@ pub fn build_content(
     // index is made on its own thread while the index (category tree, areas, tags, the
     // r-tree for "nearby") and then the page set (every list entry rendered once) are
     // made on the others: it reads only the content, and alone it left the second core
-    // idle for a third of its second. It is dropped before the exports start: at 100,000
-    // resources it holds hundreds of MB, and making it beside the exports was the
-    // build's peak. (`ix_cell` holds the index outside the scope, since the page set
+    // idle for a third of its second. Its tables are dropped once its files are made,
+    // before the exports start: at 100,000 resources they hold hundreds of MB, and
+    // making them beside the exports was the build's peak. (`ix_cell` holds the index outside the scope, since the page set
     // made inside it borrows the index.)
     let ix_cell = std::sync::OnceLock::new();
     let (search_files, mut pages) = std::thread::scope(|scope| {
