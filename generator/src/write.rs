@@ -414,6 +414,18 @@ struct Queued {
     new_dir: bool,
 }
 
+impl Queued {
+    /// The path is checked here too, so a bad one is reported by the page that made it.
+    fn new(rel: String, bytes: Vec<u8>, new_dir: bool) -> Result<Self, WriteError> {
+        check_rel(&rel)?;
+        Ok(Queued {
+            rel,
+            bytes,
+            new_dir,
+        })
+    }
+}
+
 /// Hands files to the writer thread of [`Staging::with_writer`]; shared by the threads
 /// that make them.
 pub struct Writer {
@@ -432,27 +444,14 @@ impl Writer {
     pub fn write_batch_in_new_dirs(&self, files: Vec<(String, Vec<u8>)>) -> Result<(), WriteError> {
         let batch = files
             .into_iter()
-            .map(|(rel, bytes)| {
-                check_rel(&rel)?;
-                Ok(Queued {
-                    rel,
-                    bytes,
-                    new_dir: true,
-                })
-            })
+            .map(|(rel, bytes)| Queued::new(rel, bytes, true))
             .collect::<Result<Vec<_>, WriteError>>()?;
         self.tx.send(batch).map_err(|_| WriteError::WriterStopped)
     }
 
     fn send(&self, rel: String, bytes: Vec<u8>, new_dir: bool) -> Result<(), WriteError> {
-        // Checked here too, so a bad path is reported by the page that made it.
-        check_rel(&rel)?;
         self.tx
-            .send(vec![Queued {
-                rel,
-                bytes,
-                new_dir,
-            }])
+            .send(vec![Queued::new(rel, bytes, new_dir)?])
             .map_err(|_| WriteError::WriterStopped)
     }
 }

@@ -196,8 +196,8 @@ pub fn build_content(
     // made on the others: it reads only the content, and alone it left the second core
     // idle for a third of its second. Its tables are dropped once its files are made,
     // before the exports start: at 100,000 resources they hold hundreds of MB, and
-    // making them beside the exports was the build's peak. (`ix_cell` holds the index outside the scope, since the page set
-    // made inside it borrows the index.)
+    // making them beside the exports was the build's peak. (`ix_cell` holds the index
+    // outside the scope, since the page set made inside it borrows the index.)
     let ix_cell = std::sync::OnceLock::new();
     let (search_files, mut pages) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
